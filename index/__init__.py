@@ -1,0 +1,1 @@
+"""Stage 2: passages → lexical (BM25) and dense (Chroma) indexes → ranked hits."""

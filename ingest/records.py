@@ -1,0 +1,82 @@
+"""Records that flow out of ingestion: Document, Section, Passage."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    """One node of a document's own numbering (I., 1., 2.1., a), Điều 5 …)."""
+
+    id: str                      # stable across re-ingest, e.g. "II.2.1" or "C1.D5"
+    label: str                   # the number as written: "2.1", "II", "Điều 5", "a"
+    heading: str                 # the heading line as shown to people
+    heading_path: tuple[str, ...]
+    level: int
+    text: str                    # body under the heading, without children
+    kind: str = "body"           # "preamble" | "body" | "closing"
+    footnotes: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Header and signature facts; an absent field is None, never guessed."""
+
+    doc_type: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    date: str | None = None      # ISO YYYY-MM-DD
+    title: str | None = None
+    signer: str | None = None
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    source: str                  # file name it came from
+    content_hash: str
+    meta: DocMeta
+    sections: tuple[Section, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        """Short human name used in citations."""
+        m = self.meta
+        if m.doc_type in ("Luật", "Bộ luật") and m.title:
+            name = m.title if m.title.lower().startswith(m.doc_type.lower()) else f"{m.doc_type} {m.title}"
+            return name + (f" số {m.number}" if m.number else "")
+        if m.number and m.doc_type:
+            return f"{m.doc_type} số {m.number}"
+        if m.doc_type and m.title:
+            title = m.title[0].lower() + m.title[1:] if m.title[:1].isupper() and not m.title[:2].isupper() else m.title
+            return f"{m.doc_type} {title}"
+        return m.title or m.doc_type or self.source
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["name"] = self.name
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "Document":
+        meta = DocMeta(**{**d["meta"], "recipients": tuple(d["meta"].get("recipients") or ())})
+        sections = tuple(
+            Section(**{**s, "heading_path": tuple(s["heading_path"]), "footnotes": tuple(s.get("footnotes") or ())})
+            for s in d.get("sections", ())
+        )
+        return Document(id=d["id"], source=d["source"], content_hash=d["content_hash"], meta=meta, sections=sections)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit that is indexed and cited: at most about 1,500 characters of one section subtree."""
+
+    id: str
+    doc_id: str
+    section_id: str
+    heading_path: tuple[str, ...]
+    citation: str
+    text: str

