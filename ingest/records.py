@@ -43,7 +43,11 @@ class Document:
 
     @property
     def name(self) -> str:
-        """Short human name used in citations."""
+        """Short human name used in citations (a long trích yếu is cut at a word)."""
+        name = self._full_name()
+        return name if len(name) <= 110 else name[:110].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+    def _full_name(self) -> str:
         m = self.meta
         if m.doc_type in ("Luật", "Bộ luật") and m.title:
             name = m.title if m.title.lower().startswith(m.doc_type.lower()) else f"{m.doc_type} {m.title}"

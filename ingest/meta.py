@@ -1,0 +1,154 @@
+"""Document metadata from the header and the signature block: type, number, issuer, place, date,
+title, signer, recipients. A field that is not written in the document stays None."""
+from __future__ import annotations
+
+import re
+
+from ingest.records import DocMeta
+
+# longest names first, so "CHƯƠNG TRÌNH HÀNH ĐỘNG" wins over "CHƯƠNG TRÌNH"
+DOC_TYPES = sorted(
+    [
+        "Chương trình hành động", "Chương trình", "Nghị quyết", "Kế hoạch", "Báo cáo", "Quyết định",
+        "Hướng dẫn", "Chỉ thị", "Kết luận", "Bộ luật", "Luật", "Nghị định", "Thông tư", "Công văn",
+        "Thông báo", "Tờ trình", "Quy định", "Quy chế", "Điều lệ", "Pháp lệnh", "Thông tư liên tịch",
+        "Biên bản", "Đề án", "Hiến pháp",
+    ],
+    key=len,
+    reverse=True,
+)
+_NUMBER = re.compile(r"(?:^|\s)(?:[Ss]ố|SỐ)\s*[:：.]?\s*(\d+[\w/\-–.ĐđÀ-ỹ]*[\wĐđÀ-ỹ])")
+_DATE = re.compile(r"^(?:(.{2,40}?),\s*)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
+_NATIONAL = re.compile(r"CỘNG H[ÒO]A|Độc lập|ĐỘC LẬP|^[-\s]*$")
+_SIGN_ROLE = re.compile(r"^(?:TM\.|T/M|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|BAN )", re.I)
+_RECIPIENTS = re.compile(r"^N[ơo]i nhận\s*:?", re.I)
+
+# words that keep a capital inside an otherwise sentence-cased name
+_PROPER = [
+    "Liên đoàn Lao động", "Tổng Liên đoàn", "Công đoàn", "Viên chức", "Việt Nam", "Ban Chấp hành",
+    "Ban Thường vụ", "Quốc hội", "Chính phủ", "Đảng", "Nhà nước", "Lao động",
+]
+_PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường")
+
+
+def doc_type_of(line: str) -> tuple[str, str] | None:
+    """('Chương trình hành động', rest) when the line opens with a document type in capitals."""
+    upper = line.upper()
+    if upper != line:
+        return None
+    for name in DOC_TYPES:
+        if upper.startswith(name.upper()) and (len(upper) == len(name) or upper[len(name)] in " :"):
+            return name, line[len(name):].strip(" :")
+    return None
+
+
+def proper_case(text: str) -> str:
+    """'CÔNG ĐOÀN VIÊN CHỨC TỈNH BÌNH ĐỊNH' → 'Công đoàn Viên chức tỉnh Bình Định'."""
+    if text != text.upper():
+        return text
+    s = text.lower()
+    for phrase in _PROPER:
+        s = re.sub(rf"\b{re.escape(phrase.lower())}\b", phrase, s)
+    for word in _PLACE_WORDS:   # the place name after "tỉnh …" is capitalised word by word
+        s = re.sub(rf"\b({word}) (.+)$", lambda m: m.group(1) + " " + m.group(2).title(), s)
+    return s[:1].upper() + s[1:]
+
+
+def iso_date(day: str, month: str, year: str) -> str | None:
+    d, m, y = int(day), int(month), int(year)
+    if 1 <= d <= 31 and 1 <= m <= 12 and 1900 < y < 2200:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return None
+
+
+def parse_header(lines: list[str]) -> tuple[dict, int]:
+    """Read type/number/place/date/issuer/title from the top lines; returns (fields, body start)."""
+    fields: dict = {}
+    orgs: list[str] = []
+    i = 0
+    limit = min(len(lines), 30)
+    while i < limit:
+        line = lines[i]
+        if "number" not in fields and len(line) < 120 and (m := _NUMBER.search(line)):
+            fields["number"] = m.group(1).rstrip(".")
+            head = line[: m.start()].strip()
+            if head and head.upper() == head and not _NATIONAL.search(head):
+                orgs.append(head)
+        elif "date" not in fields and (m := _DATE.match(line)):
+            fields["place"] = (m.group(1) or "").strip() or None
+            fields["date"] = iso_date(m.group(2), m.group(3), m.group(4))
+        elif (t := doc_type_of(line)) is not None:
+            fields["doc_type"], rest = t
+            title = [rest] if rest else []
+            i += 1
+            while i < len(lines) and len(" ".join(title + [lines[i]])) < 400 and len(lines[i]) < 300 \
+                    and not lines[i].startswith("Căn cứ") and not _NUMBER.match(lines[i]):
+                if re.match(r"^(?:[IVX]+\.|\d+\.|Điều|Chương|Phần|PHẦN|CHƯƠNG\s+[IVX\d])", lines[i]):
+                    break
+                title.append(lines[i])
+                i += 1
+            if title:
+                fields["title"] = proper_case(" ".join(title)).strip(" :")
+            break
+        elif line.isupper() and not _NATIONAL.search(line) and len(line) < 120:
+            orgs.append(line)
+        elif len(line) > 200:
+            break
+        i += 1
+    if orgs:
+        fields["issuer"] = proper_case(orgs[-1].strip(" -"))
+    if "doc_type" not in fields:
+        i = 0
+    return fields, i
+
+
+def parse_closing(lines: list[str]) -> dict:
+    """Recipients and signature from the closing lines (Nơi nhận … TM. … name)."""
+    fields: dict = {}
+    recipients: list[str] = []
+    in_recipients = False
+    roles: list[str] = []
+    for line in lines:
+        if _RECIPIENTS.match(line):
+            in_recipients = True
+            rest = _RECIPIENTS.sub("", line).strip()
+            if rest:
+                recipients.append(rest)
+            continue
+        if _SIGN_ROLE.match(line):
+            in_recipients = False
+            roles.append(line)
+            continue
+        if in_recipients and re.match(r"^[-+•·}]\s*", line):
+            item = re.sub(r"^[-+•·}]\s*", "", line).strip(" ;.")
+            if item:
+                recipients.append(item)
+            continue
+        if roles and _looks_like_name(line):
+            fields["signer"] = line.strip()
+    if recipients:
+        fields["recipients"] = tuple(recipients)
+    role = next((r for r in roles if r.upper().startswith(("TM.", "T/M"))), None)
+    if role and "issuer" not in fields:
+        fields["issuer_from_signature"] = proper_case(re.sub(r"^(TM\.|T/M)\s*", "", role, flags=re.I))
+    return fields
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return 2 <= len(words) <= 5 and all(w[:1].isupper() and w[1:].islower() for w in words) \
+        and not any(ch.isdigit() for ch in line)
+
+
+def build_meta(header: dict, closing: dict) -> DocMeta:
+    issuer = header.get("issuer") or closing.get("issuer_from_signature")
+    return DocMeta(
+        doc_type=header.get("doc_type"),
+        number=header.get("number"),
+        issuer=issuer,
+        place=header.get("place"),
+        date=header.get("date"),
+        title=header.get("title"),
+        signer=closing.get("signer"),
+        recipients=closing.get("recipients", ()),
+    )

@@ -1,0 +1,62 @@
+"""Text → Document: cleanup, header metadata, section tree, closing block, stable id."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from ingest.clean import clean
+from ingest.meta import _RECIPIENTS, _SIGN_ROLE, build_meta, parse_closing, parse_header
+from ingest.records import DocMeta, Document, Section
+from ingest.sections import split_sections
+
+CLOSING_HEADING = "Nơi nhận và chữ ký"
+
+
+def slug(text: str) -> str:
+    """ASCII slug: 'Số 01/CTr-LĐLĐ' → 'so-01-ctr-ldld'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def closing_start(lines: list[str], start: int) -> int:
+    """Index of the closing block (Nơi nhận / TM. BAN …) in the second half of the document."""
+    half = start + (len(lines) - start) // 2
+    for i in range(half, len(lines)):
+        line = lines[i]
+        if _RECIPIENTS.match(line) or (line.isupper() and _SIGN_ROLE.match(line)):
+            return i
+    return len(lines)
+
+
+def document_id(meta: DocMeta, content_hash: str) -> str:
+    """From the normalised number when there is one, else from type, date and title."""
+    year = (meta.date or "")[:4]
+    if meta.number:
+        base = slug(meta.number)
+        return base if not year or year in base else f"{base}-{year}"
+    if meta.title:
+        digest = hashlib.sha1(slug(meta.title).encode()).hexdigest()[:8]
+        return "-".join(p for p in (slug(meta.doc_type or "vb"), year, digest) if p)
+    return "vb-" + content_hash[:12]
+
+
+def parse_document(text: str, source: str) -> Document:
+    cleaned = clean(text)
+    lines = list(cleaned.lines)
+    content_hash = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    header, start = parse_header(lines)
+    end = closing_start(lines, start)
+    closing_lines = lines[end:]
+    sections = split_sections(lines[start:end], cleaned.footnotes)
+    if closing_lines:
+        sections.append(Section(
+            id="closing", label="", heading=CLOSING_HEADING, heading_path=(CLOSING_HEADING,), level=0,
+            text="\n".join(closing_lines), kind="closing",
+        ))
+    meta = build_meta(header, parse_closing(closing_lines))
+    return Document(
+        id=document_id(meta, content_hash), source=source, content_hash=content_hash,
+        meta=meta, sections=tuple(sections),
+    )

@@ -1,0 +1,117 @@
+"""Passages: the cited units. A section subtree that fits in MAX_CHARS stays whole; a larger one is
+cut at its own boundaries (sub-sections, bullets, groups of bullets), never inside a sentence."""
+from __future__ import annotations
+
+import re
+
+from ingest.records import Document, Passage, Section
+from ingest.sections import label_path
+
+MAX_CHARS = 1500
+_BULLET = re.compile(r"^[-+•·▪●◦–]\s")
+_SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–+•])")
+
+
+def own_text(section: Section) -> str:
+    """Heading (when it is a pure title) + body + attached footnotes."""
+    parts = []
+    if section.kind == "body" and not section.text.startswith(section.heading.rstrip("…")):
+        parts.append(section.heading)
+    if section.text:
+        parts.append(section.text)
+    parts.extend(section.footnotes)
+    return "\n".join(parts)
+
+
+def _pack(units: list[str], limit: int) -> list[str]:
+    """Greedy packing of ordered units into chunks of at most `limit` characters."""
+    chunks: list[str] = []
+    for unit in units:
+        if chunks and len(chunks[-1]) + 1 + len(unit) <= limit:
+            chunks[-1] += "\n" + unit
+        else:
+            chunks.append(unit)
+    return chunks
+
+
+def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Cut at line boundaries (bullets, paragraphs), and between sentences only for an over-long line."""
+    units: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= limit:
+            units.append(line)
+        else:
+            units.extend(_pack(_SENTENCE_END.split(line), limit))
+    return _pack(units, limit)
+
+
+def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
+    by_id = {s.id: s for s in doc.sections}
+    children: dict[str | None, list[Section]] = {}
+    for s in doc.sections:
+        children.setdefault(s.parent, []).append(s)
+
+    subtree_cache: dict[str, str] = {}
+
+    def subtree(s: Section) -> str:
+        if s.id not in subtree_cache:
+            parts = [own_text(s)] + [subtree(c) for c in children.get(s.id, [])]
+            subtree_cache[s.id] = "\n".join(p for p in parts if p)
+        return subtree_cache[s.id]
+
+    out: list[tuple[Section, str]] = []
+
+    def emit(s: Section) -> None:
+        whole = subtree(s)
+        if len(whole) <= limit:
+            out.append((s, whole))
+            return
+        own = own_text(s)
+        kids = children.get(s.id, [])
+        context = s.heading + "\n" if kids and s.kind == "body" else ""
+        if own and (s.text or s.footnotes):   # a bare heading travels as context of its children
+            for chunk in split_text(own, limit):
+                out.append((s, chunk))
+        group: list[Section] = []
+        for kid in kids + [None]:   # type: ignore[list-item]
+            if kid is not None and len(subtree(kid)) <= limit - len(context) and \
+                    len(context) + sum(len(subtree(g)) + 1 for g in group) + len(subtree(kid)) <= limit:
+                group.append(kid)
+                continue
+            if group:
+                body = "\n".join(subtree(g) for g in group)
+                out.append((group[0] if len(group) == 1 else s, context + body))
+                group = []
+            if kid is not None:
+                if len(subtree(kid)) <= limit - len(context):
+                    group = [kid]
+                else:
+                    emit(kid)
+
+    top = children.get(None, [])
+    for s in top:
+        emit(s)
+
+    passages: list[Passage] = []
+    counts: dict[str, int] = {}
+    for s, text in out:
+        counts[s.id] = counts.get(s.id, 0) + 1
+        n = counts[s.id]
+        pid = f"{doc.id}:{s.id}" + (f":{n}" if n > 1 else "")
+        passages.append(Passage(
+            id=pid, doc_id=doc.id, section_id=s.id, heading_path=s.heading_path,
+            citation=citation(doc, s, by_id), text=text.strip(),
+        ))
+    return passages
+
+
+def citation(doc: Document, section: Section, by_id: dict[str, Section]) -> str:
+    if section.kind != "body":
+        return f"{doc.name} — {section.heading}"
+    title = section.heading
+    label = label_path(by_id, section)
+    m = re.match(r"^(?:Phần\s+\S+(?:\s+\S+)?|Chương\s+\S+|Mục\s+\S+|Điều\s+\S+|[IVX]+[.)]|\d+(?:\.\d+)*[.)]?|"
+                 r"[a-zđ]\)|\(\d+\))\s*[.:]?\s*", title)
+    if m:
+        title = title[m.end():]
+    return f"{doc.name} — {label} {title}".rstrip()
