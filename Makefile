@@ -1,0 +1,52 @@
+# Sổ tay — two commands do all the setup on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SOTAY  := $(VENV)/bin/sotay
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install dev ingest serve bot eval clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+# torch is pinned to the CPU wheel that lies on this machine's disk; any other version downloads CUDA
+$(VENV)/.dev: $(VENV)/.installed
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev,st]'
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev
+
+ingest: install
+	$(SOTAY) ingest corpus/
+
+serve: install
+	$(SOTAY) serve --host $(HOST) --port $(PORT)
+
+bot: install
+	$(SOTAY) bot
+
+# ingest the corpus, then serve the API; the Telegram bot runs beside it when a token is set
+run: ingest
+	@if [ -n "$$SOTAY_TELEGRAM_TOKEN" ] && [ -z "$$SOTAY_TELEGRAM_WEBHOOK_URL" ]; then \
+		echo "Bot Telegram: long polling"; \
+		$(SOTAY) bot & BOT=$$!; trap "kill $$BOT 2>/dev/null" EXIT INT TERM; \
+		$(SOTAY) serve --host $(HOST) --port $(PORT); \
+	else \
+		$(SOTAY) serve --host $(HOST) --port $(PORT); \
+	fi
+
+test: dev
+	$(PY) -m pytest
+
+eval: install
+	$(PY) ../shared/eval/run_eval.py --base-url http://$(HOST):$(PORT) --questions ../shared/eval/dev.jsonl --ask
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,162 @@
+"""Extractive answers: pick the sentences or bullets of the top passages that answer the question,
+quote them verbatim, and name where they come from. Abstain when nothing covers the question."""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+from answer.records import Answer, Citation
+from index.analyze import fold, folded_terms
+from index.records import Hit
+
+MAX_QUESTION = 500
+MAX_ANSWER = 800
+MAX_QUOTE = 560
+PASSAGES = 5
+# share of the question's (IDF-weighted) terms that the chosen quote and its headings must cover;
+# calibrated on the dev set's answerable and unanswerable questions (see README)
+MIN_COVERAGE = 0.28
+DEBUG = False
+NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "
+             "Bạn thử hỏi lại bằng từ ngữ khác, hoặc xem các đoạn gần nhất dưới đây.")
+
+_INTENTS = {
+    "number": r"\b(bao nhieu|ty le|chi tieu|may|bao lau|so luong|phan tram|muc|gap)\b",
+    "list": r"\b(gom|nhung|cac .* nao|noi dung gi|nhiem vu gi|nhiem vu cua|ky nang nao)\b",
+    "actor": r"\b(ai|co quan nao|don vi nao|chu tri|trach nhiem|giao cho)\b",
+    "reference": r"\b(quyet dinh nao|quy dinh so|so may|van ban nao|nghi quyet nao|theo .* nao)\b",
+}
+_HAS_NUMBER = re.compile(r"\d")
+_DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ]+")
+_ACTOR = re.compile(r"\b(chủ trì|giao|phối hợp|trách nhiệm|Ban |LĐLĐ|Công đoàn|Liên đoàn)\b")
+_HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s*\S")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])")
+
+
+def intents(question: str) -> set[str]:
+    q = fold(question)
+    return {name for name, pattern in _INTENTS.items() if re.search(pattern, q)}
+
+
+def _terms(text: str, query: bool = False) -> set[str]:
+    """Folded syllables and syllable pairs: the same vocabulary the lexical index uses."""
+    return set(folded_terms(text, query=query))
+
+
+def units(text: str) -> list[str]:
+    """Quotable units of a passage: bullets and lines, long lines cut into sentences."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= MAX_QUOTE:
+            out.append(line)
+        else:
+            out.extend(s.strip() for s in _SENTENCE.split(line) if s.strip())
+    return out
+
+
+def focus(text: str, q_terms: set[str], idf: Callable[[str], float], limit: int = MAX_QUOTE) -> str:
+    """The run of clauses, at most `limit` long, that carries the most of the question's terms."""
+    clauses = re.split(r"(?<=[,;:])\s+", text)
+    best, best_mass = _clip(text, limit), -1.0
+    for start in range(len(clauses)):
+        window = ""
+        for end in range(start, len(clauses)):
+            candidate = (window + " " + clauses[end]).strip()
+            if len(candidate) > limit:
+                break
+            window = candidate
+        if not window:
+            continue
+        mass = sum(idf(t) for t in q_terms & _terms(window))
+        if mass > best_mass:
+            best, best_mass = window, mass
+    prefix = "" if text.startswith(best) else "… "
+    suffix = "" if text.endswith(best) or best.endswith("…") else " …"
+    return prefix + best + suffix
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for mark in (". ", "; ", ", "):
+        if mark in cut[limit // 2:]:
+            return cut[: cut.rindex(mark) + 1].rstrip() + " …"
+    return cut.rsplit(" ", 1)[0] + " …"
+
+
+PAIR_WEIGHT = 1.0
+HEADING_WEIGHT = 1.0
+
+
+def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None) -> Answer:
+    if not hits:
+        return Answer(question=question, answer=NOT_FOUND, found=False)
+    base_idf = idf or (lambda t: 1.0)
+
+    def idf(t: str) -> float:   # a syllable pair repeats its syllables' evidence: count it at half weight
+        return base_idf(t) * (PAIR_WEIGHT if "_" in t else 1.0)
+
+    q_terms = _terms(question, query=True)
+    q_weight = sum(idf(t) for t in q_terms) or 1.0
+    want = intents(question)
+    best: tuple[float, float, int, int, Hit, list[str]] | None = None
+    top_score = hits[0].score or 1.0
+    for rank, hit in enumerate(hits[:PASSAGES]):
+        context = _terms(" ".join(hit.heading_path) + " " + str(hit.doc.get("name", "")))
+        parts = units(hit.text)
+        for i, unit in enumerate(parts):
+            if _HEADING.match(unit) and len(unit) < 120 and i + 1 < len(parts):
+                continue   # a bare heading is context, not an answer
+            own = _terms(unit)
+            in_unit = sum(idf(t) for t in q_terms & own) / q_weight
+            in_headings = sum(idf(t) for t in (q_terms & context) - own) / q_weight
+            coverage = in_unit + in_headings
+            score = in_unit + HEADING_WEIGHT * in_headings
+            score += 0.15 * (hit.score / top_score) - 0.03 * rank
+            if "number" in want and _HAS_NUMBER.search(unit):
+                score += 0.1
+            if "reference" in want and _DOC_NUMBER.search(unit):
+                score += 0.15
+            if "actor" in want and _ACTOR.search(unit):
+                score += 0.05
+            if best is None or score > best[0]:
+                best = (score, coverage, rank, i, hit, parts)
+    assert best is not None
+    _, coverage, _, i, hit, parts = best
+    support = max(passage_coverage(q_terms, h, idf) for h in hits[:3]) / q_weight
+    if DEBUG:
+        print(f"coverage={coverage:.2f} support={support:.2f} {question[:60]}")
+    if support < MIN_COVERAGE:
+        return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:3]))
+    quote = parts[i]
+    if "list" in want:   # a list question gets the bullets that follow, as far as room allows
+        for nxt in parts[i + 1:]:
+            if _HEADING.match(nxt) or len(quote) + len(nxt) + 1 > MAX_QUOTE:
+                break
+            quote += "\n" + nxt
+    quote = focus(quote, q_terms, idf) if len(quote) > MAX_QUOTE else quote
+    lead = f"Theo {hit.citation}:"
+    lead = _clip(lead, MAX_ANSWER - len(quote) - 4)
+    text = f"{lead}\n“{quote}”"
+    cite = Citation(text=hit.text, citation=hit.citation, doc_id=hit.doc_id, section_id=hit.section_id,
+                    heading_path=hit.heading_path, passage_id=hit.passage_id)
+    return Answer(question=question, answer=text, found=True, quote=quote, citations=(cite,),
+                  suggestions=tuple(h for h in hits[:4] if h.passage_id != hit.passage_id)[:3])
+
+
+def passage_coverage(q_terms: set[str], hit: Hit, idf: Callable[[str], float]) -> float:
+    """IDF mass of the question's terms that a whole passage (with its headings) contains."""
+    terms = _terms(" ".join(hit.heading_path) + " " + str(hit.doc.get("name", "")) + "\n" + hit.text)
+    return sum(idf(t) for t in q_terms & terms)
+
+
+def idf_from_counts(df: dict[str, int], n: int) -> Callable[[str], float]:
+    """Robertson IDF from document frequencies; a term the corpus never uses weighs the most."""
+    def idf(term: str) -> float:
+        return math.log((n + 1) / (df.get(term, 0) + 0.5))
+    return idf

@@ -1,0 +1,1 @@
+"""Stage 4: the HTTP API and the staff web page, over the shared engine."""

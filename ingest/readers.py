@@ -1,0 +1,297 @@
+"""Turn an uploaded or on-disk file (.txt, .md, .docx, .pdf, .html) into one NFC Unicode string.
+
+Paragraphs are separated by newlines. Legacy Vietnamese encodings (TCVN3, VNI) are repaired after decoding
+whatever the format, because they survive inside .docx runs, PDF text layers and HTML as well as in raw bytes.
+Every failure is an :class:`IngestError` whose message starts with the file name, then ": " and the reason in
+Vietnamese with a short English tag in parentheses, e.g.
+``scan.pdf: PDF không có lớp văn bản, cần OCR (needs OCR)``.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import unicodedata
+from pathlib import Path, PurePath
+
+from ingest.legacy import decode_cp1252, detect, fix_legacy
+from sotay.errors import IngestError
+
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+_BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls that never occur in text files (tab, newlines, form feed and EOF 0x1A excluded).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
+
+
+def _error(name: str, reason: str) -> IngestError:
+    return IngestError(f"{name}: {reason}")
+
+
+def read_text(path: Path) -> str:
+    """Read a file from disk; see :func:`read_bytes`."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _error(path.name, f"không đọc được tệp (cannot read: {exc.strerror or exc})") from exc
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, filename: str) -> str:
+    """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
+    name = PurePath(filename).name or filename
+    ext = PurePath(name).suffix.lower()
+    if ext not in SUPPORTED:
+        hint = "; hãy lưu lại thành .docx" if ext == ".doc" else ""
+        what = f"loại tệp {ext}" if ext else "tệp không có phần mở rộng"
+        accepted = ", ".join(SUPPORTED)
+        raise _error(name, f"không hỗ trợ {what} (unsupported file type){hint}; chỉ nhận {accepted}")
+    if not data.strip():
+        raise _error(name, "tệp rỗng (empty)")
+    if ext == ".docx":
+        text = _read_docx(data, name)
+    elif ext == ".pdf":
+        text = _read_pdf(data, name)
+    elif ext in (".html", ".htm"):
+        text = _read_html(data, name)
+    else:
+        text = decode_plain(data, name)
+    text = unicodedata.normalize("NFC", fix_legacy(unicodedata.normalize("NFC", text)))
+    if not text.strip():
+        raise _error(name, "tệp không có nội dung chữ (empty)")
+    return text
+
+
+# ----------------------------------------------------------------------------------------------------
+# Plain text
+# ----------------------------------------------------------------------------------------------------
+
+def decode_plain(data: bytes, name: str) -> str:
+    """Text-file bytes → str: BOM, BOM-less UTF-16, UTF-8, then legacy 8-bit Vietnamese, else an error."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(_strict(data[len(bom):], encoding, name), name)
+    utf16 = _sniff_utf16(data)
+    if utf16:
+        return _checked(_strict(data, utf16, name), name)
+    if b"\x00" in data:
+        raise _binary(name)
+    text = _utf8(data)
+    if text is None:
+        # Not UTF-8: only an 8-bit legacy Vietnamese file is worth recovering; anything else is mojibake.
+        text = decode_cp1252(data)
+        if detect(text) is None:
+            reason = "không giải mã được nội dung: không phải UTF-8, UTF-16 hay TCVN3/VNI (undecodable bytes)"
+            raise _error(name, reason)
+    return _checked(text, name)
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _error(name, f"nội dung không hợp lệ theo {encoding} (undecodable bytes)") from exc
+
+
+def _utf8(data: bytes) -> str | None:
+    """Strict UTF-8, forgiving only a character cut off at the very end (a truncated copy)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return data[: exc.start].decode("utf-8", errors="strict")
+        return None
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16: most text is ASCII, so one byte of each pair is NUL, always on the same side."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_nul = sample[0::2].count(0) / pairs
+    odd_nul = sample[1::2].count(0) / pairs
+    if odd_nul >= 0.3 and even_nul <= 0.02:
+        return "utf-16-le"
+    if even_nul >= 0.3 and odd_nul <= 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _binary(name: str) -> IngestError:
+    return _error(name, "không phải tệp văn bản, có vẻ là tệp nhị phân (binary)")
+
+
+def _checked(text: str, name: str) -> str:
+    """Reject decoded text that is really binary data (many control characters), and unify newlines."""
+    if text and len(_CONTROL.findall(text)) > max(2, 0.01 * len(text)):
+        raise _binary(name)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ----------------------------------------------------------------------------------------------------
+# DOCX
+# ----------------------------------------------------------------------------------------------------
+
+def _read_docx(data: bytes, name: str) -> str:
+    import docx  # imported here so the text path does not pay for python-docx/lxml
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = list(_docx_blocks(document.element.body, document))
+    except Exception as exc:  # zipfile, lxml and python-docx raise many types; all mean "cannot open it"
+        reason = f"tệp DOCX bị hỏng hoặc không đầy đủ (corrupt DOCX: {type(exc).__name__})"
+        raise _error(name, reason) from exc
+    return _tidy("\n".join(lines))
+
+
+def _docx_blocks(container, document):
+    """Paragraph and table-row lines in document order; content controls (w:sdt) are looked into."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for element in container.iterchildren():
+        if element.tag == qn("w:p"):
+            yield Paragraph(element, document).text
+        elif element.tag == qn("w:tbl"):
+            yield from _table_rows(Table(element, document))
+        elif element.tag == qn("w:sdt"):
+            content = element.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _docx_blocks(content, document)
+
+
+def _table_rows(table) -> list[str]:
+    """One line per row, cells joined by " | "; a merged cell is reported once, not once per grid column."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------------
+# PDF
+# ----------------------------------------------------------------------------------------------------
+
+def _read_pdf(data: bytes, name: str) -> str:
+    import pypdf
+
+    # pypdf raises many exception types on malformed files; all of them mean "cannot read this PDF".
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+    except Exception as exc:
+        raise _corrupt_pdf(name, exc) from exc
+    _unlock(reader, name)
+    try:
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:
+        raise _corrupt_pdf(name, exc) from exc
+    if not any(page.strip() for page in pages):
+        raise _error(name, "PDF không có lớp văn bản, cần OCR (needs OCR)")
+    return _tidy("\n".join(pages))
+
+
+def _corrupt_pdf(name: str, exc: Exception) -> IngestError:
+    return _error(name, f"tệp PDF bị hỏng hoặc không đọc được (corrupt PDF: {type(exc).__name__})")
+
+
+def _unlock(reader, name: str) -> None:
+    """Many PDFs are encrypted with an empty password only to restrict printing; those can still be read."""
+    if not reader.is_encrypted:
+        return
+    try:
+        unlocked = reader.decrypt("")
+    except Exception as exc:  # e.g. AES without the optional cryptography package
+        raise _error(name, f"PDF được mã hoá, không mở được (encrypted: {type(exc).__name__})") from exc
+    if not unlocked:
+        raise _error(name, "PDF được bảo vệ bằng mật khẩu (encrypted)")
+
+
+# ----------------------------------------------------------------------------------------------------
+# HTML
+# ----------------------------------------------------------------------------------------------------
+
+# <head> is not dropped wholesale: html.parser nests <body> inside an unclosed <head>. Only <body> is walked.
+_DROP_TAGS = ["script", "style", "nav", "noscript", "template", "iframe", "svg", "title"]
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption dd details div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main ol p pre section summary table tbody thead tfoot ul".split()
+)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_WESTERN = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+
+
+def _decode_html(data: bytes, name: str) -> str:
+    """Use the declared charset; pages declaring a Western charset are often really UTF-8: try that first."""
+    match = _CHARSET.search(data[:4096])
+    declared = match.group(1).decode("ascii", "ignore").lower() if match else None
+    if declared and not any(data.startswith(bom) for bom, _ in _BOMS):
+        as_utf8 = _utf8(data) if declared in _WESTERN else None
+        if as_utf8 is not None:
+            return _checked(as_utf8, name)
+        try:
+            return _checked(data.decode(declared), name)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: fall back to sniffing like a text file
+    return decode_plain(data, name)
+
+
+def _read_html(data: bytes, name: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_decode_html(data, name), "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    root = soup.body or soup
+    parts: list[str] = []
+    try:
+        _html_walk(root, parts)
+    except RecursionError as exc:  # thousands of nested tags: generated junk, not a document
+        raise _error(name, "HTML lồng nhau quá sâu, không đọc được (corrupt HTML)") from exc
+    return _tidy("".join(parts))
+
+
+def _html_walk(node, parts: list[str]) -> None:
+    """Collect text, putting block elements, <br> and table rows on their own lines."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import CData, PreformattedString
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, PreformattedString) or isinstance(child, CData):
+                parts.append(str(child))  # comments, doctypes (other PreformattedStrings) are not content
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                parts.append("\n")
+            elif child.name == "tr":
+                cells = child.find_all(["td", "th"], recursive=False)
+                parts.append("\n" + " | ".join(" ".join(c.get_text(" ").split()) for c in cells) + "\n")
+            elif child.name in _BLOCK_TAGS:
+                parts.append("\n")
+                _html_walk(child, parts)
+                parts.append("\n")
+            else:
+                _html_walk(child, parts)
+
+
+# ----------------------------------------------------------------------------------------------------
+
+def _tidy(text: str) -> str:
+    """Collapse spaces inside lines and drop empty lines, for formats whose layout whitespace is noise."""
+    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
