@@ -12,8 +12,15 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand, Update
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                          MessageHandler, TypeHandler, filters)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import handlers as h
 from bot.buttons import on_button
@@ -72,13 +79,13 @@ async def post_init(application: Application) -> None:
     """Load the Engine once (unless injected) and register the command menu."""
     data = application.bot_data
     if data.get("engine") is None:
-        from answer.engine import Engine
         log.info("loading the search engine")
+        from answer.engine import Engine
         loop = asyncio.get_running_loop()
         data["engine"] = await loop.run_in_executor(data["executor"], Engine.open, data["settings"])
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in h.COMMANDS])
-    except Exception:  # noqa: BLE001 - a missing menu must not keep the bot down
+    except Exception:
         log.warning("set_my_commands failed", exc_info=True)
 
 
@@ -121,6 +128,9 @@ async def shutdown(application: Application) -> None:
 
 def run_polling(settings: Settings, engine=None) -> None:
     """Run the bot with long polling until Ctrl+C (the `sotay bot` command)."""
+    if settings.telegram_webhook_url:
+        raise SotayError("SOTAY_TELEGRAM_WEBHOOK_URL đang được đặt: bot nhận cập nhật qua webhook của API. "
+                         "Bỏ biến này nếu muốn chạy long polling.")
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     application = build_application(settings, engine)

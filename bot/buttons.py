@@ -9,8 +9,18 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import format as fmt
-from bot.handlers import (EXAMPLES, Ctx, answer_question, call_engine, doc_list_view, reply_target,
-                          results_view, send, send_document, send_results)
+from bot.handlers import (
+    EXAMPLES,
+    Ctx,
+    answer_question,
+    call_engine,
+    doc_list_view,
+    reply_target,
+    results_view,
+    send,
+    send_document,
+    send_results,
+)
 from bot.store import append_feedback, recall
 from sotay.errors import NotFound
 

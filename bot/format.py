@@ -38,13 +38,15 @@ def excerpt(text: str, heading_path: tuple[str, ...] = (), limit: int = EXCERPT)
     """The passage body without its heading lines, cut at a word near limit characters."""
     headings = {h.strip() for h in heading_path}
     lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip() and ln.strip() not in headings]
-    body = " ".join(lines) or (text or "").strip()
+    body = "\n".join(lines) or (text or "").strip()
     if len(body) <= limit:
         return body
-    return body[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    cut = body[:limit]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(",;:\n ") + "…"
 
 
-def _citations(answer: "Answer") -> list[str]:
+def _citations(answer: Answer) -> list[str]:
     seen: list[str] = []
     for c in answer.citations:
         if c.citation and c.citation not in seen:
@@ -52,7 +54,7 @@ def _citations(answer: "Answer") -> list[str]:
     return seen
 
 
-def answer_html(answer: "Answer") -> str:
+def answer_html(answer: Answer) -> str:
     """The composed answer with its quote in italics, then '📄 Nguồn:' and the citations."""
     body = esc(answer.answer.strip())
     quote = esc(answer.quote.strip())
@@ -67,7 +69,7 @@ def answer_html(answer: "Answer") -> str:
     return "\n".join(lines)
 
 
-def not_found_html(answer: "Answer", suggestions: "list[Hit] | tuple[Hit, ...]" = ()) -> str:
+def not_found_html(answer: Answer, suggestions: list[Hit] | tuple[Hit, ...] = ()) -> str:
     """The honest 'not found' message, the closest passages, and a hint to rephrase or use /tim."""
     parts = [esc(answer.answer.strip() or NOT_FOUND)]
     if suggestions:
@@ -79,7 +81,7 @@ def not_found_html(answer: "Answer", suggestions: "list[Hit] | tuple[Hit, ...]" 
     return "\n\n".join(parts)
 
 
-def results_html(query: str, hits: "list[Hit]", page: int, start: int | None = None) -> str:
+def results_html(query: str, hits: list[Hit], page: int, start: int | None = None) -> str:
     """A page of ranked passages with their citations."""
     head = f"🔎 <b>Kết quả cho:</b> {esc(query)}"
     if page:
@@ -96,19 +98,19 @@ def results_html(query: str, hits: "list[Hit]", page: int, start: int | None = N
     return "\n\n".join(items)
 
 
-def passage_html(hit: "Hit") -> str:
+def passage_html(hit: Hit) -> str:
     """A whole passage under its citation."""
     return f"📄 <b>{esc(hit.citation)}</b>\n\n{esc(hit.text.strip())}"
 
 
-def doc_line(doc: "Document") -> str:
+def doc_line(doc: Document) -> str:
     m = doc.meta
     bits = [b for b in (_vn_date(m.date), m.issuer, m.place) if b]
     tail = f"\n   {esc(' · '.join(bits))}" if bits else ""
     return f"<b>{esc(doc.name)}</b>{tail}\n   /vanban {esc(m.number or doc.id)}"
 
 
-def doc_list_html(docs: "list[Document]", page: int, per_page: int) -> str:
+def doc_list_html(docs: list[Document], page: int, per_page: int) -> str:
     """One page of the document list."""
     if not docs:
         return "Chưa có văn bản nào trong kho."
@@ -121,7 +123,7 @@ def doc_list_html(docs: "list[Document]", page: int, per_page: int) -> str:
     return "\n\n".join(lines)
 
 
-def document_html(doc: "Document") -> str:
+def document_html(doc: Document) -> str:
     """Metadata and outline (section headings) of one document."""
     m = doc.meta
     rows = [f"📘 <b>{esc(doc.name)}</b>"]

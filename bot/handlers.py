@@ -7,8 +7,15 @@ import functools
 import logging
 import re
 
-from telegram import (InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message,
-                      MessageEntity, ReplyParameters, Update)
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -128,7 +135,7 @@ def addressed_text(update: Update, message: Message, bot) -> str | None:
     if is_private(update):
         return text
     if _mentions_bot(message, bot):
-        return re.sub("@" + re.escape(bot.username or ""), " ", text, flags=re.I).strip()
+        return re.sub("@" + re.escape(bot.username or ""), " ", text, flags=re.IGNORECASE).strip()
     if replies_to_bot(message, bot):
         return text
     return None
@@ -204,9 +211,9 @@ async def on_text(update: Update, context: Ctx) -> None:
     question = addressed_text(update, message, context.bot)
     if question is None:
         return
-    if not question.strip():
+    if not question.strip() and not is_private(update):      # "@bot" alone
         await send(context, update.effective_chat.id,
-                   fmt.esc(EMPTY_MENTION.format(username=context.bot.username, example=EXAMPLES[0].lower())),
+                   fmt.esc(EMPTY_MENTION.format(username=context.bot.username, example=EXAMPLES[0])),
                    reply_to=reply_target(update, message))
         return
     await answer_question(update, context, question, message)
@@ -362,8 +369,8 @@ async def on_error(update: object, context: Ctx) -> None:
     if update.callback_query is not None:
         try:
             await update.callback_query.answer()
-        except Exception:  # noqa: BLE001 - maybe answered already
-            pass
+        except Exception:  # maybe answered already
+            log.debug("could not answer the callback query", exc_info=True)
     try:
         chat = update.effective_chat
         if chat is not None:
@@ -372,6 +379,6 @@ async def on_error(update: object, context: Ctx) -> None:
                 chat.id, SORRY,
                 reply_parameters=(ReplyParameters(message.message_id, allow_sending_without_reply=True)
                                   if message is not None and chat.type != ChatType.PRIVATE else None))
-    except Exception:  # noqa: BLE001 - the error handler must not raise
+    except Exception:
         log.warning("could not send the error reply", exc_info=True)
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timezone
+from collections.abc import MutableMapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, MutableMapping
+from typing import Any
 
 KEEP = 300          # entries kept per chat; older buttons then say "hết hạn"
 _feedback_lock = threading.Lock()
@@ -42,7 +43,7 @@ def _b36(n: int) -> str:
 def append_feedback(path: Path, vote: str, entry: dict, chat_id: int | None) -> dict:
     """Append one vote as a JSON line: time, vote, question, answer, citation ids."""
     record = {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "source": "telegram",
         "chat_id": chat_id,
         "vote": vote,

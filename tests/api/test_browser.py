@@ -1,0 +1,395 @@
+"""The web page in a real browser: Debian's headless Chromium driven by Playwright, against the real app
+(uvicorn on a loopback port, the real engine over the seed documents). Nothing is downloaded."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
+
+CHROMIUM = os.environ.get("SOTAY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = Path("/tmp/sotay-page.png")
+
+QUESTION = "chỉ tiêu đào tạo chủ tịch CĐCS là gì?"
+ANSWER = "100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng"
+UNANSWERABLE = "Thủ tục đăng ký kết hôn cần giấy tờ gì?"
+TIMEOUT = 30_000
+
+pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)),
+                                reason=f"no Chromium at {CHROMIUM}")
+
+
+def fold(s: str) -> str:
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+# ---------- the app, served for real ----------
+
+@pytest.fixture(scope="module")
+def server(seed_settings, seed_engine):
+    import uvicorn
+
+    from api.main import create_app
+
+    app = create_app(seed_settings, engine=seed_engine)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True, name="uvicorn")
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not come up")
+        time.sleep(0.1)
+    yield base
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    outside: list[str] = []
+    # the page must not reach anything but its own server (no CDN, no web fonts)
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    pg.goto(server + "/")
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not outside, f"requests outside the app: {outside}"
+
+
+def ask(page, question: str) -> None:
+    page.fill("#q", question)
+    page.click("#search-btn")
+    expect(page.locator("#search-btn")).to_be_enabled()
+    expect(page.locator("#answer")).to_be_visible()
+
+
+def docs_of_type(server: str, doc_type: str) -> set[str]:
+    return {d["id"] for d in httpx.get(server + "/documents").json() if d["doc_type"] == doc_type}
+
+
+def hash_doc_id(href: str) -> str:
+    m = re.match(r"#doc/([^/]+)", href)
+    assert m, href
+    return m.group(1)
+
+
+# ---------- tests ----------
+
+def test_page_is_local_and_labelled(page, server):
+    expect(page).to_have_title(re.compile("Sổ tay"))
+    assert page.locator("html").get_attribute("lang") == "vi"
+    for sel in ("#q", "#f-type", "#f-year"):           # every control has a label
+        ident = sel[1:]
+        assert page.locator(f"label[for={ident}]").count() == 1
+    html = httpx.get(server + "/").text
+    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+    expect(page.locator("#health")).to_contain_text("5 văn bản")
+
+
+def test_filters_are_filled_from_documents(page, server):
+    docs = httpx.get(server + "/documents").json()
+    types = sorted({d["doc_type"] for d in docs if d["doc_type"]})
+    years = sorted({d["date"][:4] for d in docs if d["date"]}, reverse=True)
+    expect(page.locator("#f-type option")).to_have_count(len(types) + 1)
+    got_types = page.locator("#f-type option").all_inner_texts()[1:]
+    assert sorted(got_types) == types and "Báo cáo" in got_types
+    assert page.locator("#f-year option").all_inner_texts()[1:] == years
+
+
+def test_question_shows_answer_citation_and_highlighted_passages(page, server):
+    # hold the two requests to see the loading state, then let them through
+    held = []
+
+    def api_call(url: str) -> bool:
+        return urlparse(url).path in ("/ask", "/search")
+
+    def hold(route) -> None:
+        held.append(route)
+
+    page.route(api_call, hold)
+    page.fill("#q", QUESTION)
+    page.press("#q", "Enter")
+    expect(page.locator("#search-btn")).to_be_disabled()
+    expect(page.locator("#search-btn")).to_have_text("Đang tìm…")
+    expect(page.locator("#search-status")).to_have_text("Đang tìm…")
+    deadline = time.monotonic() + 10
+    while len(held) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert len(held) == 2
+    for route in held:
+        route.continue_()
+    page.unroute(api_call, hold)
+
+    answer = page.locator("#answer")
+    expect(answer).to_be_visible()
+    expect(page.locator("#search-btn")).to_be_enabled()
+    expect(page.locator("#search-btn")).to_have_text("Tìm")
+    expect(answer).to_contain_text(ANSWER)
+    cite = answer.locator("a.cite").first
+    expect(cite).to_contain_text("Chỉ tiêu hàng năm")
+    assert cite.get_attribute("href").startswith("#doc/")
+    expect(page.locator("#search-error")).to_be_hidden()
+
+    hits = page.locator("#passage-list li.hit")
+    expect(hits.first).to_be_visible()
+    assert hits.count() >= 3
+    for i in range(hits.count()):                 # a citation on every passage
+        assert hits.nth(i).locator("a.cite").inner_text().strip()
+    marks = page.locator("#passage-list mark")
+    assert marks.count() > 5
+    words = {fold(w) for w in re.findall(r"\w+", QUESTION)}
+    marked = {fold(t) for t in marks.all_inner_texts()}
+    assert marked <= words, marked - words
+    assert {"chu", "tich", "dao", "tao"} <= marked
+    assert not marked & {"la", "gi"}                 # question words are not highlighted
+    assert page.evaluate("location.hash").startswith("#tim?")
+
+    page.screenshot(path=str(SCREENSHOT))
+
+
+def test_highlight_ignores_diacritics_and_case(page):
+    ask(page, "CHI TIEU dao tao chu tich cdcs")
+    marks = page.locator("#passage-list mark").all_inner_texts()
+    assert any(m == "chủ" or m == "Chủ" for m in marks), marks
+    assert any(fold(m) == "cdcs" for m in marks), marks     # "CĐCS" in the text
+    assert any(fold(m) == "tieu" and m != "tieu" for m in marks), marks
+
+
+def test_type_filter_narrows_results(page, server):
+    ask(page, QUESTION)
+    all_types = set(page.locator("#passage-list li.hit").evaluate_all(
+        "els => els.map(e => e.dataset.docType)"))
+    assert len(all_types) > 1, all_types            # unfiltered results come from several types
+
+    reports = docs_of_type(server, "Báo cáo")
+    assert reports
+    with page.expect_response(lambda r: urlparse(r.url).path == "/search" and "type=" in r.url):
+        page.select_option("#f-type", "Báo cáo")
+    expect(page.locator("#search-btn")).to_be_enabled()
+    hits = page.locator("#passage-list li.hit")
+    expect(hits.first).to_be_visible()
+    types = hits.evaluate_all("els => els.map(e => e.dataset.docType)")
+    assert types and set(types) == {"Báo cáo"}, types
+    for meta in hits.locator(".meta").all_inner_texts():
+        assert meta.startswith("Báo cáo"), meta
+    for href in page.locator("#results a.cite").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert hash_doc_id(href) in reports, href
+    assert "type=B" in page.evaluate("location.hash")
+
+    # back to all types: results from several types again
+    with page.expect_response(lambda r: urlparse(r.url).path == "/search"):
+        page.select_option("#f-type", "")
+    expect(page.locator("#search-btn")).to_be_enabled()
+    expect(page.locator("#passage-list li.hit[data-doc-type='Chương trình']").first).to_be_visible()
+
+
+def test_year_filter(page):
+    ask(page, QUESTION)
+    with page.expect_response(lambda r: urlparse(r.url).path == "/search" and "year=2024" in r.url):
+        page.select_option("#f-year", "2024")
+    expect(page.locator("#search-btn")).to_be_enabled()
+    metas = page.locator("#passage-list li.hit .meta").all_inner_texts()
+    assert metas and all("/2024" in m for m in metas), metas
+
+
+def test_more_results_appends_next_page(page):
+    ask(page, "cán bộ công đoàn")
+    hits = page.locator("#passage-list li.hit")
+    expect(hits).to_have_count(10)
+    more = page.locator("#more-btn")
+    expect(more).to_be_visible()
+    expect(more).to_have_text("Kết quả khác")
+    with page.expect_response(lambda r: "offset=10" in r.url):
+        more.click()
+    expect(page.locator("#more-status")).to_contain_text("Đã thêm")
+    n = hits.count()
+    assert n > 10
+    ids = hits.evaluate_all("els => els.map(e => e.dataset.passageId)")
+    assert len(set(ids)) == len(ids)
+    assert hits.nth(10).locator(".rank").inner_text() == "11"
+
+
+def test_unanswerable_question_says_not_found(page, seed_engine):
+    expected = seed_engine.ask(UNANSWERABLE)
+    assert not expected.found
+    ask(page, UNANSWERABLE)
+    answer = page.locator("#answer")
+    expect(answer).to_have_class(re.compile("not-found"))
+    expect(page.locator("#answer-title")).to_have_text("Chưa tìm thấy câu trả lời")
+    expect(answer.locator(".answer-text")).to_have_text(expected.answer)
+    expect(page.locator("#passages-title")).to_have_text("Các đoạn gần nhất")
+
+
+def test_network_failure_shows_error(page):
+    page.route(lambda url: urlparse(url).path in ("/ask", "/search"), lambda route: route.abort("failed"))
+    page.fill("#q", QUESTION)
+    page.click("#search-btn")
+    error = page.locator("#search-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Không kết nối được máy chủ")
+    assert error.inner_text().count("Không kết nối được máy chủ") == 1
+    expect(page.locator("#search-btn")).to_be_enabled()
+    expect(page.locator("#answer")).to_be_hidden()
+
+
+def test_server_error_shows_json_detail(page):
+    def fail(route):
+        route.fulfill(status=503, content_type="application/json",
+                      body=json.dumps({"detail": "Máy chủ đang bảo trì"}, ensure_ascii=False))
+
+    page.route(lambda url: urlparse(url).path == "/ask", fail)
+    ask_fail = page.locator("#search-error")
+    page.fill("#q", QUESTION)
+    page.click("#search-btn")
+    expect(ask_fail).to_be_visible()
+    expect(ask_fail).to_contain_text("Lỗi 503: Máy chủ đang bảo trì")
+    # the passages still come from the working /search
+    expect(page.locator("#passage-list li.hit").first).to_be_visible()
+
+
+def test_api_text_is_escaped(page):
+    evil = "<img src=x onerror=\"window.__pwned=1\"><b>đậm</b> chủ tịch"
+    result = {"passage_id": "x:1", "text": evil, "citation": "<script>window.__pwned=2</script>", "score": 1.0,
+              "doc_id": "x", "section_id": "1", "heading_path": [],
+              "doc": {"title": None, "name": None, "doc_type": "<i>loại</i>", "number": None, "date": None,
+                      "issuer": None}}
+    page.route(lambda url: urlparse(url).path == "/search", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps({"query": "q", "results": [result]})))
+    page.fill("#q", "chủ tịch")
+    page.click("#search-btn")
+    hit = page.locator("#passage-list li.hit")
+    expect(hit).to_have_count(1)
+    expect(hit.locator(".passage-text")).to_contain_text("<img src=x")
+    expect(hit.locator("a.cite")).to_have_text(result["citation"])
+    assert page.locator("#passage-list img, #passage-list b, #passage-list script, #passage-list i").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_document_list_and_outline(page, server, seed_engine):
+    docs = httpx.get(server + "/documents").json()
+    page.click("#tab-docs")
+    items = page.locator("#doc-list li.doc-item")
+    expect(items).to_have_count(len(docs))
+    expect(page.locator("#tab-docs")).to_have_attribute("aria-current", "page")
+
+    doc = next(d for d in docs if d["number"] == "01/CTr-LĐLĐ")
+    page.click(f"#doc-list a[href='#doc/{doc['id']}']")
+    expect(page.locator("#doc-title")).to_have_text(doc["name"])
+    expect(page.locator("#doc-meta")).to_contain_text(doc["signer"])
+    outline = page.locator("#outline-list a")
+    expect(outline.first).to_be_visible()
+    full = seed_engine.document(doc["id"])
+    assert outline.count() == len(full.sections)
+    # indentation follows the level
+    deep = next(s for s in full.sections if s.level >= 3)
+    top = next(s for s in full.sections if s.level == 1)
+    x_deep = page.locator(f"#outline-list a[data-section='{deep.id}']").bounding_box()["x"]
+    x_top = page.locator(f"#outline-list a[data-section='{top.id}']").bounding_box()["x"]
+    assert x_deep > x_top
+
+    # a section link far down the document targets that section and scrolls it into view
+    target = full.sections[-2]
+    link = page.locator(f"#outline-list a[data-section='{target.id}']")
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(f"#doc/{doc['id']}/{target.id}") + "$"))
+    section = page.locator(f"[id='sec-{target.id}']")
+    expect(section).to_have_class(re.compile("is-target"))
+    expect(section).to_be_in_viewport()
+    expect(link).to_have_attribute("aria-current", "location")
+    assert page.evaluate("window.scrollY") > 300
+    first_words = " ".join(target.text.split()[:6])
+    expect(section).to_contain_text(first_words)
+
+
+def test_document_shows_footnotes(page, seed_engine):
+    doc, sec = next((d, s) for d in seed_engine.documents() for s in d.sections if s.footnotes)
+    page.goto(page.url.split("#")[0] + f"#doc/{doc.id}/{sec.id}")
+    section = page.locator(f"[id='sec-{sec.id}']")
+    expect(section).to_have_class(re.compile("is-target"))
+    expect(section.locator(".footnotes")).to_contain_text(sec.footnotes[0][:40])
+
+
+def test_citation_opens_document_at_section(page):
+    ask(page, QUESTION)
+    cite = page.locator("#answer a.cite").first
+    href = cite.get_attribute("href")
+    section_id = href.split("/", 2)[2]
+    cite.click()
+    expect(page.locator("#view-doc")).to_be_visible()
+    section = page.locator(f"[id='sec-{section_id}']")
+    expect(section).to_have_class(re.compile("is-target"))
+    expect(section).to_be_in_viewport()
+    expect(section).to_contain_text(ANSWER)
+    # back to the results without searching again
+    page.go_back()
+    expect(page.locator("#view-search")).to_be_visible()
+    expect(page.locator("#answer")).to_contain_text(ANSWER)
+
+    # a passage's citation link also opens its document
+    hit_link = page.locator("#passage-list li.hit a.cite").first
+    sec = hit_link.get_attribute("href").split("/", 2)[2]
+    hit_link.click()
+    expect(page.locator(f"[id='sec-{sec}']")).to_have_class(re.compile("is-target"))
+
+
+def test_missing_document_shows_api_detail(page):
+    page.goto(page.url.split("#")[0] + "#doc/khong-co-van-ban-nay")
+    error = page.locator("#doc-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Lỗi 404")
+    expect(error).to_contain_text("khong-co-van-ban-nay")
+
+
+def test_mobile_layout_has_no_horizontal_scroll(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    try:
+        pg.goto(server + "/")
+        ask(pg, QUESTION)
+        assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        pg.locator("#answer a.cite").first.click()
+        expect(pg.locator("#doc-outline")).to_be_visible()
+        assert pg.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    finally:
+        context.close()

