@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
-from api.routes import documents, health, search
+from api.routes import documents, health, search, telegram
 from sotay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,13 +26,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.state.settings = settings
         app.state.engine = engine or Engine.open(settings)
         log.info("engine ready: %s", app.state.engine.stats())
+        app.state.telegram = None
+        if settings.telegram_token and settings.telegram_webhook_url:
+            from bot.app import build_application, shutdown, startup
+
+            app.state.telegram = build_application(settings, engine=app.state.engine)
+            await startup(app.state.telegram, polling=False)
         yield
+        if app.state.telegram is not None:
+            await shutdown(app.state.telegram)
 
     app = FastAPI(title="Sổ tay API", version="0.1.0", lifespan=lifespan,
                   description="Hỏi đáp và tra cứu văn bản Công đoàn, trả lời kèm trích dẫn.")
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(telegram.router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

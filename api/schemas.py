@@ -77,7 +77,7 @@ class AskOut(BaseModel):
     def of(cls, a: Answer) -> "AskOut":
         cites = [CitationOut(text=c.text, citation=c.citation, doc_id=c.doc_id, section_id=c.section_id,
                              heading_path=list(c.heading_path), passage_id=c.passage_id,
-                             url=f"/documents/{c.doc_id}#{c.section_id}") for c in a.citations]
+                             url=f"/#doc/{c.doc_id}/{c.section_id}") for c in a.citations]
         return cls(question=a.question, answer=a.answer, found=a.found, quote=a.quote, mode=a.mode,
                    citations=cites, suggestions=[Result.of(h) for h in a.suggestions])
 

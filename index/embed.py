@@ -53,7 +53,9 @@ class SentenceTransformerModel:
             raise SotayError("SOTAY_EMBED_MODEL=st:… cần gói tùy chọn: pip install '.[st]'") from e
         self._model = SentenceTransformer(spec, device="cpu")
         self.name = f"st:{spec}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         # Vietnamese bi-encoders trained on pyvi output expect segmented input
         self._segment = "vietnamese" in spec.lower() or "phobert" in spec.lower()
 

@@ -48,7 +48,7 @@ def test_ask_example(client):
     assert len(body["answer"]) <= 800
     cite = body["citations"][0]
     assert cite["section_id"] == "II.2.1" and "Chỉ tiêu hàng năm" in cite["citation"]
-    assert cite["url"] == f"/documents/{cite['doc_id']}#II.2.1"
+    assert cite["url"] == f"/#doc/{cite['doc_id']}/II.2.1"   # the readable page, not the JSON
 
 
 def test_ask_not_found(client):

@@ -1,0 +1,67 @@
+"""SOTAY_CHROMA_URL: a real `chroma run` server on loopback, shared by two engine replicas."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from answer.engine import Engine
+from sotay.settings import Settings
+from tests.conftest import seed_files
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    assert exe, "the chroma CLI comes with the chromadb package"
+    port = free_port()
+    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_replicas_share_one_chroma_server(chroma_url, tmp_path, cache_dir):
+    writer = Engine.open(Settings(data_dir=tmp_path / "a", cache_dir=cache_dir, chroma_url=chroma_url,
+                                  collection="replicas"))
+    for f in seed_files()[:2]:
+        assert writer.add_bytes(f.read_bytes(), f.name).status == "added"
+    expected = [h.passage_id for h in writer.search("luân chuyển cán bộ ít nhất 3 năm", k=5)]
+    assert expected
+
+    # a second replica with an empty data dir rebuilds its BM25 leg from what the server stores
+    reader = Engine.open(Settings(data_dir=tmp_path / "b", cache_dir=cache_dir, chroma_url=chroma_url,
+                                  collection="replicas"))
+    assert reader.stats()["passages"] == writer.stats()["passages"] > 0
+    assert [h.passage_id for h in reader.search("luân chuyển cán bộ ít nhất 3 năm", k=5)] == expected
+    assert (tmp_path / "b" / "bm25").is_dir()
+    assert not (tmp_path / "b" / "chroma").exists()   # nothing stored locally
+
+    doc_id = expected[0].split(":")[0]
+    writer.delete(doc_id)
+    reader.searcher.reload()
+    assert all(h.doc_id != doc_id for h in reader.search("luân chuyển cán bộ", k=20))
