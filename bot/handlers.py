@@ -153,7 +153,8 @@ def answer_keyboard(key: str, full: bool) -> InlineKeyboardMarkup:
     first = [InlineKeyboardButton("Xem đầy đủ", callback_data=f"f:{key}")] if full else []
     return InlineKeyboardMarkup([
         first + [InlineKeyboardButton("Kết quả khác", callback_data=f"m:{key}")],
-        [InlineKeyboardButton("👍", callback_data=f"v:{key}:u"), InlineKeyboardButton("👎", callback_data=f"v:{key}:d")],
+        [InlineKeyboardButton("👍", callback_data=f"v:{key}:u"),
+         InlineKeyboardButton("👎", callback_data=f"v:{key}:d")],
     ])
 
 

@@ -14,7 +14,7 @@ from index.analyze import analyze, has_diacritics
 from index.embed import Embedder
 from index.lexical import Lexical
 from index.records import Filters, Hit
-from index.store import StoredPassage, Store
+from index.store import Store, StoredPassage
 
 log = logging.getLogger(__name__)
 

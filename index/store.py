@@ -12,8 +12,8 @@ import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.records import Document, Passage
 from index.records import Filters
+from ingest.records import Document, Passage
 from sotay.errors import SotayError
 from sotay.settings import Settings
 

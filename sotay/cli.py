@@ -17,7 +17,7 @@ log = logging.getLogger("sotay")
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from index.build import IngestReport, Indexer, collect
+    from index.build import Indexer, IngestReport, collect
     from index.embed import EmbeddingCache, load_embedder
     from index.search import Searcher
     from index.store import Store

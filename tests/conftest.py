@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from answer.engine import Engine
@@ -44,3 +48,35 @@ def seed_engine(seed_settings) -> Engine:
         result = engine.add_bytes(f.read_bytes(), f.name)
         assert result.status in ("added", "unchanged"), result
     return engine
+
+
+@pytest.fixture(scope="module")
+def server(seed_settings, seed_engine):
+    """The real app served by uvicorn on a loopback port; yields its base URL."""
+    import uvicorn
+
+    from api.main import create_app
+
+    app = create_app(seed_settings, engine=seed_engine)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True, name="uvicorn")
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not come up")
+        time.sleep(0.1)
+    yield base
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()

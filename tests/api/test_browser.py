@@ -6,8 +6,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -36,39 +34,6 @@ pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() or shutil.which(CHR
 def fold(s: str) -> str:
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
-
-
-# ---------- the app, served for real ----------
-
-@pytest.fixture(scope="module")
-def server(seed_settings, seed_engine):
-    import uvicorn
-
-    from api.main import create_app
-
-    app = create_app(seed_settings, engine=seed_engine)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True, name="uvicorn")
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not come up")
-        time.sleep(0.1)
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
 
 
 @pytest.fixture(scope="module")

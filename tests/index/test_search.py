@@ -30,7 +30,7 @@ def test_dev_set_meets_the_bar(seed_engine):
     hit1 = sum(1 for x in got if x == 1) / n
     hit5 = sum(1 for x in got if x and x <= 5) / n
     nodiac = [x for r, x in zip(rows, got) if "nodiac" in r["kind"]]
-    print(f"seeds: hit@1={hit1:.3f} hit@5={hit5:.3f} nodiac hit@5={sum(1 for x in nodiac if x and x <= 5)/len(nodiac):.3f}")
+    print(f"seeds: hit@1={hit1:.3f} hit@5={hit5:.3f} nodiac n={len(nodiac)}")
     assert hit1 >= 0.92
     assert hit5 == 1.0
     assert all(x and x <= 5 for x in nodiac)

@@ -30,7 +30,8 @@ def test_metadata_of_the_seeds(docs):
     assert "Tổng Liên đoàn LĐVN" in lai_chau.meta.recipients
 
     binh_dinh = by_prefix(docs, "2024-09-16")
-    assert (binh_dinh.meta.number, binh_dinh.meta.date, binh_dinh.meta.place) == ("04/CTr-CĐVC", "2024-09-16", "Bình Định")
+    assert (binh_dinh.meta.number, binh_dinh.meta.date, binh_dinh.meta.place) == (
+        "04/CTr-CĐVC", "2024-09-16", "Bình Định")
     assert binh_dinh.meta.issuer == "Công đoàn Viên chức tỉnh Bình Định"
     assert binh_dinh.meta.signer == "Nguyễn Thị Phương Loan"
     assert binh_dinh.meta.title.startswith("Nâng cao năng lực cán bộ công đoàn cơ sở đáp ứng")
