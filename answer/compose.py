@@ -93,7 +93,13 @@ PAIR_WEIGHT = 1.0
 HEADING_WEIGHT = 1.0
 
 
-def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None) -> Answer:
+def passage_link(base_url: str, hit: Hit) -> str:
+    """Where the web page shows the whole passage in its document."""
+    return f"{base_url.rstrip('/')}/#doc/{hit.doc_id}/{hit.section_id}"
+
+
+def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None,
+            base_url: str | None = None) -> Answer:
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     base_idf = idf or (lambda t: 1.0)
@@ -140,9 +146,9 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
                 break
             quote += "\n" + nxt
     quote = focus(quote, q_terms, idf) if len(quote) > MAX_QUOTE else quote
-    lead = f"Theo {hit.citation}:"
-    lead = _clip(lead, MAX_ANSWER - len(quote) - 4)
-    text = f"{lead}\n“{quote}”"
+    link = f"\nXem đầy đủ: {passage_link(base_url, hit)}" if base_url else ""
+    lead = _clip(f"Theo {hit.citation}:", MAX_ANSWER - len(quote) - len(link) - 4)
+    text = f"{lead}\n“{quote}”{link}"
     cite = Citation(text=hit.text, citation=hit.citation, doc_id=hit.doc_id, section_id=hit.section_id,
                     heading_path=hit.heading_path, passage_id=hit.passage_id)
     return Answer(question=question, answer=text, found=True, quote=quote, citations=(cite,),

@@ -51,6 +51,8 @@ class Engine:
         engine = cls(settings=settings, store=store, searcher=searcher,
                      indexer=Indexer(store, embedder, cache), llm=llm)
         engine._write_lock = threading.Lock()
+        if searcher.items:   # first-call costs (model kernels, pyvi, regexes) are paid here, not by a user
+            searcher.search("công đoàn cơ sở")
         return engine
 
     # reading ----------------------------------------------------------------------
@@ -61,7 +63,8 @@ class Engine:
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         question = _check(question)
         hits = self.searcher.search(question, k=ASK_CANDIDATES, filters=filters)
-        answer = compose(question, hits, idf_from_counts(self.searcher.df, len(self.searcher.items)))
+        idf = idf_from_counts(self.searcher.df, len(self.searcher.items))
+        answer = compose(question, hits, idf, base_url=self.settings.public_url)
         if self.llm is not None and answer.found:
             return self.llm.rewrite(question, hits, fallback=answer)
         return answer

@@ -32,6 +32,7 @@ class Searcher:
         self.data_dir = data_dir
         self.fusion = fusion
         self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
         self.reload()
 
     def reload(self) -> None:
@@ -90,7 +91,7 @@ class Searcher:
         if weight > 0 or not lexical:
             # issuer is a substring match Chroma cannot express: it is applied through the mask
             chroma_filters = replace(filters, issuer=None) if filters is not None else None
-            found = self.store.dense(self.embedder.query(query), DENSE_CANDIDATES, chroma_filters)
+            found = self.store.dense(self._query_vector(query), DENSE_CANDIDATES, chroma_filters)
             dense = {pid: s for pid, s in found
                      if pid in self.position and (mask is None or mask[self.position[pid]])}
             weight = weight or 1.0
@@ -99,6 +100,18 @@ class Searcher:
         else:
             fused = fuse.weighted(lexical, dense, weight)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The page asks /search and /ask for the same question at once: embed it once."""
+        with self._lock:
+            vector = self._vectors.get(query)
+        if vector is None:
+            vector = self.embedder.query(query)
+            with self._lock:
+                if len(self._vectors) >= 256:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vector
+        return vector
 
     def hit(self, pid: str, score: float = 0.0) -> Hit:
         it = self.items[self.position[pid]]
