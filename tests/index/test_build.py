@@ -1,0 +1,58 @@
+"""Incremental indexing: unchanged text is never re-embedded; replacing a document drops its old passages."""
+from __future__ import annotations
+
+from index.build import Indexer
+from index.embed import EmbeddingCache, FakeEmbedder
+from index.search import Searcher
+from index.store import Store
+from sotay.settings import Settings
+from tests.conftest import seed_files
+
+
+def make(tmp_path, cache_dir):
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=cache_dir, embed_model="fake")
+    embedder = FakeEmbedder()
+    store = Store(settings, embedder.name)
+    cache = EmbeddingCache(cache_dir)
+    return settings, store, cache, Indexer(store, embedder, cache)
+
+
+def test_unchanged_passages_are_not_reembedded_even_after_a_rebuild(tmp_path):
+    seed = seed_files()[-1]
+    text = seed.read_text(encoding="utf-8")
+    _, store, cache, indexer = make(tmp_path / "one", tmp_path / "cache")
+    first = indexer.add_text(text, seed.name)
+    assert first.status == "added" and cache.misses == first.passages
+
+    # a fresh data dir (the index rebuilt from scratch) with the same cache: nothing is embedded
+    _, store2, cache2, indexer2 = make(tmp_path / "two", tmp_path / "cache")
+    assert indexer2.add_text(text, seed.name).status == "added"
+    assert cache2.misses == 0
+
+    # one edited sentence: only the passage that holds it is embedded again
+    edited = text.replace("Từ nguồn tài chính Công đoàn tỉnh hằng năm", "Từ nguồn tài chính Công đoàn tỉnh và xã hội hóa")
+    assert indexer2.add_text(edited, seed.name).status == "updated"
+    assert cache2.misses == 1
+    assert indexer2.add_text(edited, seed.name).status == "unchanged"
+
+
+def test_replacing_and_removing_clear_both_legs(tmp_path):
+    settings, store, _, indexer = make(tmp_path, tmp_path / "cache")
+    seed = seed_files()[-1]
+    text = seed.read_text(encoding="utf-8")
+    indexer.add_text(text, seed.name)
+    searcher = Searcher(store, indexer.embedder, settings.data_dir)
+    assert any("Từ nguồn tài chính" in h.text for h in searcher.search("kinh phí nguồn tài chính", k=5))
+
+    shorter = text.split("III. NHIỆM VỤ, GIẢI PHÁP")[0]
+    indexer.add_text(shorter, seed.name)
+    searcher.reload()
+    ids = {it.passage.id for it in searcher.items}
+    assert not any("III" in pid.split(":")[1] for pid in ids)          # old passages gone from BM25's view
+    assert not any(pid.split(":")[1].startswith("III") for pid, _ in
+                   store.dense(indexer.embedder.query("kinh phí"), 50, None))   # and from Chroma
+
+    store.delete(store.list_documents()[0].id)
+    searcher.reload()
+    assert searcher.items == [] and store.passage_count() == 0
+    assert searcher.search("kinh phí") == []
