@@ -63,7 +63,8 @@ class Engine:
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         question = _check(question)
         hits = self.searcher.search(question, k=ASK_CANDIDATES, filters=filters)
-        idf = idf_from_counts(self.searcher.df, len(self.searcher.items))
+        view = self.searcher.view
+        idf = idf_from_counts(view.df, len(view.items))
         answer = compose(question, hits, idf, base_url=self.settings.public_url)
         if self.llm is not None and answer.found:
             return self.llm.rewrite(question, hits, fallback=answer)
@@ -87,9 +88,10 @@ class Engine:
         raise NotFound(f"Không có văn bản '{key}'")
 
     def passage(self, passage_id: str) -> Hit:
-        if passage_id not in self.searcher.position:
+        view = self.searcher.view
+        if passage_id not in view.position:
             raise NotFound(f"Không có đoạn '{passage_id}'")
-        return self.searcher.hit(passage_id)
+        return view.hit(passage_id)
 
     def stats(self) -> dict:
         return {"documents": self.store.document_count(), "passages": len(self.searcher.items),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,39 +25,33 @@ DENSE_WEIGHT_ACCENTED = 0.3
 DENSE_WEIGHT_PLAIN = 0.0
 
 
-class Searcher:
-    def __init__(self, store: Store, embedder: Embedder, data_dir: Path, fusion: str = "weighted") -> None:
-        self.store = store
-        self.embedder = embedder
-        self.data_dir = data_dir
-        self.fusion = fusion
-        self._lock = threading.Lock()
-        self._vectors: dict[str, np.ndarray] = {}
-        self.reload()
+@dataclass(frozen=True)
+class View:
+    """Everything a query reads, swapped as one object on reload so a search never sees half an update."""
 
-    def reload(self) -> None:
-        """Rebuild the in-process view (BM25 + filter columns) from what Chroma stores."""
-        items = self.store.all_passages()
+    items: list[StoredPassage]
+    position: dict[str, int]
+    lexical: Lexical
+    df: Counter[str]
+    cols: dict[str, np.ndarray]
+
+    @classmethod
+    def build(cls, items: list[StoredPassage], bm25_dir: Path) -> View:
         ids = [it.passage.id for it in items]
-        lexical = Lexical.load_or_build(self.data_dir / "bm25", ids, [it.lex for it in items])
         df: Counter[str] = Counter()
         for it in items:
             df.update(set(it.lex))
-        with self._lock:
-            self.items: list[StoredPassage] = items
-            self.position = {pid: i for i, pid in enumerate(ids)}
-            self.lexical = lexical
-            self.df = df
-            self._cols = {
-                key: np.array([it.meta.get(key) or (0 if key in ("year", "date_num") else "") for it in items])
-                for key in ("doc_id", "doc_type", "issuer", "year", "date_num")
-            }
-        log.info("search index ready: %d passages", len(items))
+        cols = {
+            key: np.array([it.meta.get(key) or (0 if key in ("year", "date_num") else "") for it in items])
+            for key in ("doc_id", "doc_type", "issuer", "year", "date_num")
+        }
+        return cls(items=items, position={pid: i for i, pid in enumerate(ids)},
+                   lexical=Lexical.load_or_build(bm25_dir, ids, [it.lex for it in items]), df=df, cols=cols)
 
-    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or filters.is_empty():
             return None
-        c = self._cols
+        c = self.cols
         mask = np.ones(len(self.items), dtype=bool)
         if filters.doc_id:
             mask &= c["doc_id"] == filters.doc_id
@@ -73,19 +67,47 @@ class Searcher:
             mask &= (c["date_num"] <= int(filters.date_to.replace("-", ""))) & (c["date_num"] > 0)
         return mask
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
-        ranked = self.rank(query, filters)
-        return [self.hit(pid, score) for pid, score in ranked[offset:offset + k]]
+    def hit(self, pid: str, score: float = 0.0) -> Hit:
+        it = self.items[self.position[pid]]
+        p = it.passage
+        return Hit(passage_id=p.id, doc_id=p.doc_id, section_id=p.section_id, heading_path=p.heading_path,
+                   citation=p.citation, text=p.text, score=round(float(score), 4), doc=dict(it.meta))
 
-    def rank(self, query: str, filters: Filters | None = None) -> list[tuple[str, float]]:
-        if not self.items:
+
+class Searcher:
+    def __init__(self, store: Store, embedder: Embedder, data_dir: Path, fusion: str = "weighted") -> None:
+        self.store = store
+        self.embedder = embedder
+        self.data_dir = data_dir
+        self.fusion = fusion
+        self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the in-process view (BM25 + filter columns) from what Chroma stores."""
+        self.view = View.build(self.store.all_passages(), self.data_dir / "bm25")
+        log.info("search index ready: %d passages", len(self.view.items))
+
+    @property
+    def items(self) -> list[StoredPassage]:
+        return self.view.items
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
+        view = self.view
+        ranked = self.rank(query, filters, view)
+        return [view.hit(pid, score) for pid, score in ranked[offset:offset + k]]
+
+    def rank(self, query: str, filters: Filters | None = None, view: View | None = None) -> list[tuple[str, float]]:
+        view = view or self.view
+        if not view.items:
             return []
-        scores = self.lexical.scores(analyze(query, query=True))
-        mask = self._mask(filters)
+        scores = view.lexical.scores(analyze(query, query=True))
+        mask = view.mask(filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:LEX_CANDIDATES]
-        lexical = {self.items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
+        lexical = {view.items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
         weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
         if weight > 0 or not lexical:
@@ -93,7 +115,7 @@ class Searcher:
             chroma_filters = replace(filters, issuer=None) if filters is not None else None
             found = self.store.dense(self._query_vector(query), DENSE_CANDIDATES, chroma_filters)
             dense = {pid: s for pid, s in found
-                     if pid in self.position and (mask is None or mask[self.position[pid]])}
+                     if pid in view.position and (mask is None or mask[view.position[pid]])}
             weight = weight or 1.0
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
@@ -112,9 +134,3 @@ class Searcher:
                     self._vectors.pop(next(iter(self._vectors)))
                 self._vectors[query] = vector
         return vector
-
-    def hit(self, pid: str, score: float = 0.0) -> Hit:
-        it = self.items[self.position[pid]]
-        p = it.passage
-        return Hit(passage_id=p.id, doc_id=p.doc_id, section_id=p.section_id, heading_path=p.heading_path,
-                   citation=p.citation, text=p.text, score=round(float(score), 4), doc=dict(it.meta))

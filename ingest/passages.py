@@ -72,19 +72,19 @@ def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
             subtree_cache[s.id] = "\n".join(p for p in parts if p)
         return subtree_cache[s.id]
 
-    out: list[tuple[Section, str]] = []
+    out: list[tuple[Section, str, str]] = []   # (cited section, text, range of the grouped children)
 
     def emit(s: Section) -> None:
         whole = subtree(s)
         if len(whole) <= limit:
-            out.append((s, whole))
+            out.append((s, whole, ""))
             return
         own = own_text(s)
         kids = children.get(s.id, [])
         context = s.heading + "\n" if kids and s.kind == "body" else ""
         if own and (s.text or s.footnotes):   # a bare heading travels as context of its children
             for chunk in split_text(own, limit):
-                out.append((s, chunk))
+                out.append((s, chunk, ""))
         group: list[Section] = []
         for kid in kids + [None]:   # type: ignore[list-item]
             if kid is not None and len(subtree(kid)) <= limit - len(context) and \
@@ -93,7 +93,10 @@ def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
                 continue
             if group:
                 body = "\n".join(subtree(g) for g in group)
-                out.append((group[0] if len(group) == 1 else s, context + body))
+                if len(group) == 1:
+                    out.append((group[0], context + body, ""))
+                else:
+                    out.append((s, context + body, f" ({group[0].label} – {group[-1].label})"))
                 group = []
             if kid is not None:
                 if len(subtree(kid)) <= limit - len(context):
@@ -107,13 +110,13 @@ def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
 
     passages: list[Passage] = []
     counts: dict[str, int] = {}
-    for s, text in out:
+    for s, text, span in out:
         counts[s.id] = counts.get(s.id, 0) + 1
         n = counts[s.id]
         pid = f"{doc.id}:{s.id}" + (f":{n}" if n > 1 else "")
         passages.append(Passage(
             id=pid, doc_id=doc.id, section_id=s.id, heading_path=s.heading_path,
-            citation=citation(doc, s, by_id), text=text.strip(),
+            citation=citation(doc, s, by_id) + span, text=text.strip(),
         ))
     return passages
 
