@@ -16,7 +16,17 @@ from sotay.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
+
+def _shared() -> Path:
+    """../shared beside the project (SOTAY_SHARED overrides it when a clone lives elsewhere)."""
+    candidates = [os.environ.get("SOTAY_SHARED"), ROOT.parent / "shared", "/work/shared"]
+    for c in candidates:
+        if c and (Path(c) / "eval" / "run_eval.py").exists():
+            return Path(c)
+    raise RuntimeError("../shared (eval sets, benchmark laws) not found; set SOTAY_SHARED")
+
+
+SHARED = _shared()
 DEV = SHARED / "eval" / "dev.jsonl"
 
 
