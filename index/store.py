@@ -1,5 +1,6 @@
 """Chroma holds everything durable: passages with metadata, embeddings and lexical tokens, and one
-record per document (metadata + section tree). Embeddings are always passed in explicitly."""
+record per document (metadata + section tree). Embeddings are always passed in explicitly, and both
+search legs are derived from what is stored here, so replicas sharing one Chroma server agree."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
-from index.records import Filters
 from ingest.records import Document, Passage
 from sotay.errors import SotayError
 from sotay.settings import Settings
@@ -26,6 +26,7 @@ class StoredPassage:
     passage: Passage
     lex: list[str]
     meta: dict        # doc display fields + filter fields
+    vector: np.ndarray
 
 
 class ExplicitOnly(EmbeddingFunction):
@@ -68,28 +69,6 @@ def chroma_client(settings: Settings):
                                    ssl=url.scheme == "https", settings=no_telemetry)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
-
-
-def where(filters: Filters | None) -> dict | None:
-    """Filters → a Chroma `where` clause."""
-    if filters is None:
-        return None
-    clauses: list[dict] = []
-    if filters.doc_id:
-        clauses.append({"doc_id": filters.doc_id})
-    if filters.doc_type:
-        clauses.append({"doc_type": filters.doc_type})
-    if filters.issuer:
-        clauses.append({"issuer": filters.issuer})
-    if filters.year:
-        clauses.append({"year": int(filters.year)})
-    if filters.date_from:
-        clauses.append({"date_num": {"$gte": int(filters.date_from.replace("-", ""))}})
-    if filters.date_to:
-        clauses.append({"date_num": {"$lte": int(filters.date_to.replace("-", ""))}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class Store:
@@ -164,9 +143,9 @@ class Store:
         out: list[StoredPassage] = []
         total = self.passages.count()
         for offset in range(0, total, _BATCH):
-            got = self.passages.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
-            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                out.append(_stored(pid, text, meta))
+            got = self.passages.get(include=["documents", "metadatas", "embeddings"], limit=_BATCH, offset=offset)
+            for pid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
+                out.append(_stored(pid, text, meta, vec))
         return out
 
     def passage_count(self) -> int:
@@ -175,17 +154,8 @@ class Store:
     def document_count(self) -> int:
         return self.documents.count()
 
-    def dense(self, vector: np.ndarray, n: int, filters: Filters | None) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity) for the n nearest passages that pass the filters."""
-        n = min(n, self.passages.count())
-        if n <= 0:
-            return []
-        got = self.passages.query(query_embeddings=[vector.tolist()], n_results=n, where=where(filters),
-                                  include=["distances"])
-        return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0])]
 
-
-def _stored(pid: str, text: str, meta: dict) -> StoredPassage:
+def _stored(pid: str, text: str, meta: dict, vector) -> StoredPassage:
     passage = Passage(
         id=pid, doc_id=meta["doc_id"], section_id=meta["section_id"],
         heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
@@ -193,4 +163,5 @@ def _stored(pid: str, text: str, meta: dict) -> StoredPassage:
     )
     display = {k: meta.get(k) for k in ("doc_id", "name", "title", "doc_type", "number", "date", "issuer",
                                         "place", "year", "date_num")}
-    return StoredPassage(passage=passage, lex=(meta.get("lex") or "").split(), meta=display)
+    return StoredPassage(passage=passage, lex=(meta.get("lex") or "").split(), meta=display,
+                         vector=np.asarray(vector, dtype=np.float32))

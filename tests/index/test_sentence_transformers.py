@@ -24,8 +24,8 @@ def test_bundled_minilm_offline(offline, tmp_path, cache_dir):
     assert engine.stats()["embed_model"] == spec
     hits = engine.search("chi tieu dao tao chu tich cdcs", k=5)
     assert any("100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng" in h.text for h in hits)
-    dense = engine.store.dense(engine.searcher.embedder.query("trade union cadre training"), 3, None)
-    assert len(dense) == 3 and all(-1.0 <= s <= 1.0 for _, s in dense)
+    dense = engine.searcher.view.dense(engine.searcher.embedder.query("trade union cadre training"), 3, None)
+    assert len(dense) == 3 and all(-1.01 <= s <= 1.01 for s in dense.values())
 
 
 def test_a_different_model_refuses_an_index_built_with_another(tmp_path, cache_dir):
