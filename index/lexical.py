@@ -14,6 +14,7 @@ import bm25s
 import numpy as np
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logger to DEBUG on import
 
 
 def fingerprint(ids: list[str], token_lists: list[list[str]]) -> str:
