@@ -41,8 +41,9 @@ class IngestReport:
 
 
 def lexical_text(p: Passage, doc: Document) -> str:
-    """What BM25 sees: the document's name and the heading path give every passage its context."""
-    return "\n".join([doc.name, *p.heading_path, p.text])
+    """What BM25 sees: the document's name, its title (trích yếu) and the heading path give every
+    passage its context, so a question that names the programme finds that programme's passages."""
+    return "\n".join([doc.name, doc.meta.title or "", *p.heading_path, p.text])
 
 
 DENSE_CHARS = 1000
