@@ -17,7 +17,6 @@ PASSAGES = 5
 # share of the question's (IDF-weighted) terms that the chosen quote and its headings must cover;
 # calibrated on the dev set's answerable and unanswerable questions (see README)
 MIN_COVERAGE = 0.28
-DEBUG = False
 NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "
              "Bạn thử hỏi lại bằng từ ngữ khác, hoặc xem các đoạn gần nhất dưới đây.")
 
@@ -135,8 +134,6 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     assert best is not None
     _, coverage, _, i, hit, parts = best
     support = max(passage_coverage(q_terms, h, idf) for h in hits[:3]) / q_weight
-    if DEBUG:
-        print(f"coverage={coverage:.2f} support={support:.2f} {question[:60]}")
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:3]))
     quote = parts[i]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from threadpoolctl import threadpool_limits
 
@@ -42,6 +42,7 @@ class Engine:
     searcher: Searcher
     indexer: Indexer
     llm: LLMWriter | None = None
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, settings: Settings) -> Engine:
@@ -55,7 +56,6 @@ class Engine:
         llm = LLMWriter(settings) if settings.llm_url else None
         engine = cls(settings=settings, store=store, searcher=searcher,
                      indexer=Indexer(store, embedder, cache), llm=llm)
-        engine._write_lock = threading.Lock()
         if searcher.items:   # first-call costs (model kernels, pyvi, regexes) are paid here, not by a user
             searcher.search("công đoàn cơ sở")
         return engine

@@ -20,8 +20,8 @@ DOC_TYPES = sorted(
 _NUMBER = re.compile(r"(?:^|\s)(?:[Ss]ố|SỐ)\s*[:：.]?\s*(\d+[\w/\-–.ĐđÀ-ỹ]*[\wĐđÀ-ỹ])")
 _DATE = re.compile(r"^(?:(.{2,40}?),\s*)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _NATIONAL = re.compile(r"CỘNG H[ÒO]A|Độc lập|ĐỘC LẬP|^[-\s]*$")
-_SIGN_ROLE = re.compile(r"^(?:TM\.|T/M|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|BAN )", re.I)
-_RECIPIENTS = re.compile(r"^N[ơo]i nhận\s*:?", re.I)
+SIGN_ROLE = re.compile(r"^(?:TM\.|T/M|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|BAN )", re.I)
+RECIPIENTS = re.compile(r"^N[ơo]i nhận\s*:?", re.I)
 
 # words that keep a capital inside an otherwise sentence-cased name
 _PROPER = [
@@ -109,13 +109,13 @@ def parse_closing(lines: list[str]) -> dict:
     in_recipients = False
     roles: list[str] = []
     for line in lines:
-        if _RECIPIENTS.match(line):
+        if RECIPIENTS.match(line):
             in_recipients = True
-            rest = _RECIPIENTS.sub("", line).strip()
+            rest = RECIPIENTS.sub("", line).strip()
             if rest:
                 recipients.append(rest)
             continue
-        if _SIGN_ROLE.match(line):
+        if SIGN_ROLE.match(line):
             in_recipients = False
             roles.append(line)
             continue

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from ingest.clean import clean
-from ingest.meta import _RECIPIENTS, _SIGN_ROLE, build_meta, parse_closing, parse_header
+from ingest.meta import RECIPIENTS, SIGN_ROLE, build_meta, parse_closing, parse_header
 from ingest.records import DocMeta, Document, Section
 from ingest.sections import split_sections
 
@@ -25,7 +25,7 @@ def closing_start(lines: list[str], start: int) -> int:
     half = start + (len(lines) - start) // 2
     for i in range(half, len(lines)):
         line = lines[i]
-        if _RECIPIENTS.match(line) or (line.isupper() and _SIGN_ROLE.match(line)):
+        if RECIPIENTS.match(line) or (line.isupper() and SIGN_ROLE.match(line)):
             return i
     return len(lines)
 
