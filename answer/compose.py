@@ -88,7 +88,6 @@ def _clip(text: str, limit: int) -> str:
     return cut.rsplit(" ", 1)[0] + " …"
 
 
-PAIR_WEIGHT = 1.0
 HEADING_WEIGHT = 1.0
 
 
@@ -101,15 +100,11 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
             base_url: str | None = None) -> Answer:
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
-    base_idf = idf or (lambda t: 1.0)
-
-    def idf(t: str) -> float:   # a syllable pair repeats its syllables' evidence: count it at half weight
-        return base_idf(t) * (PAIR_WEIGHT if "_" in t else 1.0)
-
+    idf = idf or (lambda t: 1.0)
     q_terms = _terms(question, query=True)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     want = intents(question)
-    best: tuple[float, float, int, int, Hit, list[str]] | None = None
+    best: tuple[float, int, Hit, list[str]] | None = None
     top_score = hits[0].score or 1.0
     for rank, hit in enumerate(hits[:PASSAGES]):
         context = _terms(" ".join(hit.heading_path) + " " + str(hit.doc.get("name", "")))
@@ -120,7 +115,6 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
             own = _terms(unit)
             in_unit = sum(idf(t) for t in q_terms & own) / q_weight
             in_headings = sum(idf(t) for t in (q_terms & context) - own) / q_weight
-            coverage = in_unit + in_headings
             score = in_unit + HEADING_WEIGHT * in_headings
             score += 0.15 * (hit.score / top_score) - 0.03 * rank
             if "number" in want and _HAS_NUMBER.search(unit):
@@ -130,9 +124,9 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
             if "actor" in want and _ACTOR.search(unit):
                 score += 0.05
             if best is None or score > best[0]:
-                best = (score, coverage, rank, i, hit, parts)
+                best = (score, i, hit, parts)
     assert best is not None
-    _, coverage, _, i, hit, parts = best
+    _, i, hit, parts = best
     support = max(passage_coverage(q_terms, h, idf) for h in hits[:3]) / q_weight
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:3]))
