@@ -9,6 +9,7 @@ from collections.abc import Callable
 from answer.records import Answer, Citation
 from index.analyze import fold, folded_terms
 from index.records import Hit
+from ingest.passages import SENTENCE_END
 
 MAX_QUESTION = 500
 MAX_ANSWER = 800
@@ -33,7 +34,6 @@ _HAS_NUMBER = re.compile(r"\d")
 _DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ]+")
 _ACTOR = re.compile(r"\b(chủ trì|giao|phối hợp|trách nhiệm|Ban |LĐLĐ|Công đoàn|Liên đoàn)\b")
 _HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s*\S")
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])")
 
 
 def intents(question: str) -> set[str]:
@@ -56,7 +56,7 @@ def units(text: str) -> list[str]:
         if len(line) <= MAX_QUOTE:
             out.append(line)
         else:
-            out.extend(s.strip() for s in _SENTENCE.split(line) if s.strip())
+            out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
     return out
 
 

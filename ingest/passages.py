@@ -9,7 +9,7 @@ from ingest.sections import label_path
 
 MAX_CHARS = 1500
 _BULLET = re.compile(r"^[-+•·▪●◦–]\s")
-_SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–+•])")
+SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–+•])")
 
 
 def own_text(section: Section) -> str:
@@ -42,7 +42,7 @@ def _pieces(line: str, limit: int) -> list[str]:
     a law) between clauses; a clause longer still, between words."""
     if len(line) <= limit:
         return [line]
-    for splitter in (_SENTENCE_END, _CLAUSE_END):
+    for splitter in (SENTENCE_END, _CLAUSE_END):
         parts = splitter.split(line)
         if len(parts) > 1:
             return _pack([p for part in parts for p in _pieces(part, limit)], limit, sep=" ")
