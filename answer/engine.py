@@ -3,7 +3,7 @@
     engine = Engine.open(settings)                      # loads the model and indexes once
     engine.search(query, k=10, filters=None, offset=0) -> list[Hit]
     engine.ask(question, filters=None) -> Answer
-    engine.documents(filters=None) -> list[Document]
+    engine.documents(filters=None) -> list[DocumentSummary]
     engine.document(doc_id_or_number) -> Document      # raises NotFound
     engine.passage(passage_id) -> Hit                  # raises NotFound
     engine.stats() -> dict
@@ -27,7 +27,7 @@ from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher
 from index.store import Store
-from ingest.records import Document
+from ingest.records import Document, DocumentSummary
 from sotay.errors import BadQuery, NotFound
 from sotay.settings import Settings
 
@@ -75,7 +75,7 @@ class Engine:
             return self.llm.rewrite(question, hits, fallback=answer)
         return answer
 
-    def documents(self, filters: Filters | None = None) -> list[Document]:
+    def documents(self, filters: Filters | None = None) -> list[DocumentSummary]:
         docs = self.store.list_documents()
         if filters is not None:
             docs = [d for d in docs if _matches(d, filters)]
@@ -89,7 +89,9 @@ class Engine:
         wanted = fold(key).replace(" ", "")
         for d in self.store.list_documents():
             if d.meta.number and fold(d.meta.number).replace(" ", "") == wanted:
-                return d
+                found = self.store.get_document(d.id)
+                if found is not None:
+                    return found
         raise NotFound(f"Không có văn bản '{key}'")
 
     def passage(self, passage_id: str) -> Hit:
@@ -127,7 +129,7 @@ def _check(text: str) -> str:
     return text
 
 
-def _matches(doc: Document, f: Filters) -> bool:
+def _matches(doc: DocumentSummary, f: Filters) -> bool:
     m = doc.meta
     if f.doc_id and doc.id != f.doc_id:
         return False

@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 
 from answer.records import Answer
 from index.records import Filters, Hit
-from ingest.records import Document
+from ingest.records import Document, DocumentSummary
 
 
 class DocInfo(BaseModel):
@@ -97,11 +97,11 @@ class DocumentOut(BaseModel):
     n_sections: int
 
     @classmethod
-    def of(cls, d: Document) -> "DocumentOut":
+    def of(cls, d: DocumentSummary) -> DocumentOut:
         m = d.meta
         return cls(id=d.id, name=d.name, title=m.title, doc_type=m.doc_type, number=m.number, date=m.date,
                    place=m.place, issuer=m.issuer, signer=m.signer, recipients=list(m.recipients),
-                   source=d.source, n_sections=len(d.sections))
+                   source=d.source, n_sections=d.n_sections)
 
 
 class SectionOut(BaseModel):
@@ -119,7 +119,7 @@ class DocumentFull(DocumentOut):
 
     @classmethod
     def full(cls, d: Document) -> "DocumentFull":
-        base = DocumentOut.of(d).model_dump()
+        base = DocumentOut.of(d.summary()).model_dump()
         sections = [SectionOut(id=s.id, heading=s.heading, heading_path=list(s.heading_path), level=s.level,
                                kind=s.kind, text=s.text, footnotes=list(s.footnotes)) for s in d.sections]
         return cls(**base, sections=sections)

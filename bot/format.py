@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from answer.records import Answer
     from index.records import Hit
-    from ingest.records import Document
+    from ingest.records import Document, DocumentSummary
 
 LIMIT = 4096
 _RESERVE = 64              # room for the tags re-opened and closed around a cut
@@ -103,14 +103,14 @@ def passage_html(hit: Hit) -> str:
     return f"📄 <b>{esc(hit.citation)}</b>\n\n{esc(hit.text.strip())}"
 
 
-def doc_line(doc: Document) -> str:
+def doc_line(doc: DocumentSummary) -> str:
     m = doc.meta
     bits = [b for b in (_vn_date(m.date), m.issuer, m.place) if b]
     tail = f"\n   {esc(' · '.join(bits))}" if bits else ""
     return f"<b>{esc(doc.name)}</b>{tail}\n   /vanban {esc(m.number or doc.id)}"
 
 
-def doc_list_html(docs: list[Document], page: int, per_page: int) -> str:
+def doc_list_html(docs: list[DocumentSummary], page: int, per_page: int) -> str:
     """One page of the document list."""
     if not docs:
         return "Chưa có văn bản nào trong kho."

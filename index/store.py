@@ -13,7 +13,7 @@ import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
-from ingest.records import Document, Passage
+from ingest.records import DocMeta, Document, DocumentSummary, Passage
 from sotay.errors import SotayError
 from sotay.settings import Settings
 
@@ -92,9 +92,10 @@ class Store:
         got = self.documents.get(ids=[doc_id], include=["documents"])
         return Document.from_dict(json.loads(got["documents"][0])) if got["ids"] else None
 
-    def list_documents(self) -> list[Document]:
-        got = self.documents.get(include=["documents"])
-        return [Document.from_dict(json.loads(d)) for d in got["documents"]]
+    def list_documents(self) -> list[DocumentSummary]:
+        """From record metadata only: parsing every section tree would cost seconds on a law corpus."""
+        got = self.documents.get(include=["metadatas"])
+        return [_summary(doc_id, meta) for doc_id, meta in zip(got["ids"], got["metadatas"])]
 
     def documents_from_source(self, source: str) -> list[str]:
         return self.documents.get(where={"source": source}, include=[])["ids"]
@@ -126,7 +127,9 @@ class Store:
             self.documents.upsert(
                 ids=[doc.id], embeddings=[[1.0]],
                 documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
-                metadatas=[{"source": doc.source, "content_hash": doc.content_hash, **fields}],
+                metadatas=[{"source": doc.source, "content_hash": doc.content_hash, **fields,
+                            "signer": doc.meta.signer or "", "n_sections": len(doc.sections),
+                            "recipients": json.dumps(list(doc.meta.recipients), ensure_ascii=False)}],
             )
         except Exception:
             new = sorted(set(ids) - old)
@@ -153,6 +156,13 @@ class Store:
 
     def document_count(self) -> int:
         return self.documents.count()
+
+
+def _summary(doc_id: str, meta: dict) -> DocumentSummary:
+    text = {k: (meta.get(k) or None) for k in ("doc_type", "number", "issuer", "place", "date", "title", "signer")}
+    recipients = tuple(json.loads(meta.get("recipients") or "[]"))
+    return DocumentSummary(id=doc_id, source=meta.get("source") or "", name=meta.get("name") or doc_id,
+                           meta=DocMeta(**text, recipients=recipients), n_sections=int(meta.get("n_sections") or 0))
 
 
 def _stored(pid: str, text: str, meta: dict, vector) -> StoredPassage:

@@ -59,6 +59,10 @@ class Document:
             return f"{m.doc_type} {title}"
         return m.title or m.doc_type or self.source
 
+    def summary(self) -> DocumentSummary:
+        return DocumentSummary(id=self.id, source=self.source, name=self.name, meta=self.meta,
+                               n_sections=len(self.sections))
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["name"] = self.name
@@ -72,6 +76,17 @@ class Document:
             for s in d.get("sections", ())
         )
         return Document(id=d["id"], source=d["source"], content_hash=d["content_hash"], meta=meta, sections=sections)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document's metadata without its section tree: what lists of documents need."""
+
+    id: str
+    source: str
+    name: str
+    meta: DocMeta
+    n_sections: int
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ async def upload(engine: EngineDep, settings: SettingsDep, file: UploadFile) -> 
     doc = engine.document(result.doc_id) if result.doc_id else None
     log.info("upload %s: %s %s", name, result.status, result.doc_id)
     return UploadOut(id=result.doc_id, status=result.status, source=name, passages=result.passages,
-                     document=DocumentOut.of(doc) if doc else None)
+                     document=DocumentOut.of(doc.summary()) if doc else None)
 
 
 @router.delete("/{doc_id}", dependencies=[AdminDep])

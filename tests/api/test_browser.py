@@ -307,7 +307,8 @@ def test_document_list_and_outline(page, server, seed_engine):
 
 
 def test_document_shows_footnotes(page, seed_engine):
-    doc, sec = next((d, s) for d in seed_engine.documents() for s in d.sections if s.footnotes)
+    doc, sec = next((d, s) for d in map(seed_engine.document, (x.id for x in seed_engine.documents()))
+                    for s in d.sections if s.footnotes)
     page.goto(page.url.split("#")[0] + f"#doc/{doc.id}/{sec.id}")
     section = page.locator(f"[id='sec-{sec.id}']")
     expect(section).to_have_class(re.compile("is-target"))
