@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable
 
 from answer.records import Answer, Citation
-from index.analyze import fold, folded_terms
+from core.text import SENTENCE_END, fold
+from index.analyze import folded_terms
 from index.records import Hit
-from ingest.passages import SENTENCE_END
 
 MAX_QUESTION = 500
 MAX_ANSWER = 800

@@ -21,15 +21,15 @@ from threadpoolctl import threadpool_limits
 from answer.compose import MAX_QUESTION, compose, idf_from_counts
 from answer.llm import LLMWriter
 from answer.records import Answer
-from index.analyze import fold
+from core.errors import BadQuery, NotFound
+from core.settings import Settings
+from core.text import fold
 from index.build import FileResult, Indexer
 from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher
 from index.store import Store
 from ingest.records import Document, DocumentSummary
-from sotay.errors import BadQuery, NotFound
-from sotay.settings import Settings
 
 log = logging.getLogger(__name__)
 ASK_CANDIDATES = 8

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Query, Request
 
 from answer.engine import Engine
+from core.settings import Settings
 from index.records import Filters
-from sotay.settings import Settings
 
 
 def get_engine(request: Request) -> Engine:

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
 from api.routes import documents, health, search, telegram
-from sotay.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")

@@ -25,8 +25,8 @@ from telegram.ext import (
 from bot import handlers as h
 from bot.buttons import on_button
 from bot.limits import Access, RateLimiter
-from sotay.errors import SotayError
-from sotay.settings import Settings
+from core.errors import SotayError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

@@ -22,7 +22,7 @@ from bot.handlers import (
     send_results,
 )
 from bot.store import append_feedback, recall
-from sotay.errors import NotFound
+from core.errors import NotFound
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import format as fmt
 from bot.limits import OK, WARN
 from bot.store import remember
-from sotay.errors import BadQuery, NotFound
+from core.errors import BadQuery, NotFound
 
 log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE

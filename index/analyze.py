@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pyvi import ViTokenizer
 
+from core.text import fold
+
 _NUMBER = re.compile(r"\b\d+[A-Za-zÀ-ỹĐđ0-9]*(?:[/-][A-Za-zÀ-ỹĐđ0-9]+)*[/-][A-Za-zÀ-ỹĐđ]+[A-Za-zÀ-ỹĐđ0-9]*\b")
 _WORD = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:[.,][0-9]+)*")
 _CLAUSE = re.compile(r"[.;:!?()\[\]\n“”\"]")
@@ -20,12 +22,6 @@ _QUESTION = re.compile(
     r"gì|nào|ai)\b|\?",
     re.I,
 )
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip diacritics, with đ→d."""
-    text = text.lower().replace("đ", "d")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache
 from index.store import Store
@@ -15,7 +16,6 @@ from ingest.parse import parse_document
 from ingest.passages import build_passages
 from ingest.readers import SUPPORTED, read_bytes
 from ingest.records import Document, Passage
-from sotay.errors import IngestError
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from sotay.errors import SotayError
+from core.errors import SotayError
 
 
 class Embedder(Protocol):
@@ -80,7 +80,7 @@ class FakeEmbedder:
     dim = 64
 
     def passages(self, texts: list[str]) -> np.ndarray:
-        from index.analyze import fold
+        from core.text import fold
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, t in enumerate(texts):

@@ -13,9 +13,9 @@ import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
+from core.errors import SotayError
+from core.settings import Settings
 from ingest.records import DocMeta, Document, DocumentSummary, Passage
-from sotay.errors import SotayError
-from sotay.settings import Settings
 
 log = logging.getLogger(__name__)
 _BATCH = 2000

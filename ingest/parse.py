@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 
+from core.text import slug
 from ingest.clean import clean
 from ingest.meta import RECIPIENTS, SIGN_ROLE, build_meta, parse_closing, parse_header
 from ingest.records import DocMeta, Document, Section
 from ingest.sections import split_sections
 
 CLOSING_HEADING = "Nơi nhận và chữ ký"
-
-
-def slug(text: str) -> str:
-    """ASCII slug: 'Số 01/CTr-LĐLĐ' → 'so-01-ctr-ldld'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def closing_start(lines: list[str], start: int) -> int:

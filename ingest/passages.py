@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from core.text import SENTENCE_END
 from ingest.records import Document, Passage, Section
 from ingest.sections import label_path
 
 MAX_CHARS = 1500
 _BULLET = re.compile(r"^[-+•·▪●◦–]\s")
-SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–+•])")
 
 
 def own_text(section: Section) -> str:

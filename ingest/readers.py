@@ -14,8 +14,8 @@ import re
 import unicodedata
 from pathlib import Path, PurePath
 
+from core.errors import IngestError
 from ingest.legacy import decode_cp1252, detect, fix_legacy
-from sotay.errors import IngestError
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 

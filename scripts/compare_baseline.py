@@ -18,8 +18,8 @@ from pathlib import Path
 import bm25s
 
 from answer.engine import Engine
+from core.settings import Settings
 from ingest.readers import read_text
-from sotay.settings import Settings
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "run_eval.py"
 spec = importlib.util.spec_from_file_location("run_eval", EVAL)

@@ -1,1 +1,1 @@
-"""Sổ tay: shared glue (settings, errors, command line) for the ingest → index → answer → api/bot stages."""
+"""Sổ tay's top: the `sotay` command line, which wires every stage together."""

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from sotay.errors import SotayError
-from sotay.settings import Settings
+from core.errors import SotayError
+from core.settings import Settings
 
 log = logging.getLogger("sotay")
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from answer.engine import Engine
-from sotay.settings import Settings
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

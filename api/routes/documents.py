@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, UploadFile
 
 from api.deps import AdminDep, EngineDep, FiltersDep, SettingsDep
 from api.schemas import DocumentFull, DocumentOut, UploadOut
+from core.errors import IngestError, NotFound
 from ingest.readers import SUPPORTED
-from sotay.errors import IngestError, NotFound
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["văn bản"])

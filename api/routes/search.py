@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import EngineDep, FiltersDep
 from api.schemas import AskIn, AskOut, Result, SearchOut
-from sotay.errors import BadQuery
+from core.errors import BadQuery
 
 router = APIRouter(tags=["tìm kiếm"])
 

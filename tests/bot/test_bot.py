@@ -380,7 +380,7 @@ def test_run_polling_in_a_process_answers_and_keeps_the_token_out_of_logs(engine
                SOTAY_EMBED_MODEL=engine.settings.embed_model)
     log_file = tmp_path / "bot.log"
     with log_file.open("w") as out:
-        code = "from bot.app import run_polling\nfrom sotay.settings import Settings\nrun_polling(Settings())"
+        code = "from bot.app import run_polling\nfrom core.settings import Settings\nrun_polling(Settings())"
         proc = subprocess.Popen([sys.executable, "-c", code],
                                 cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -402,7 +402,7 @@ def test_run_polling_in_a_process_answers_and_keeps_the_token_out_of_logs(engine
 
 def test_entry_points_refuse_a_bad_setup(tmp_path):
     from bot.app import build_application, file_url, run_polling
-    from sotay.errors import SotayError
+    from core.errors import SotayError
     from tests.bot.conftest import bot_settings
 
     assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"

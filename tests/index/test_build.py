@@ -1,11 +1,11 @@
 """Incremental indexing: unchanged text is never re-embedded; replacing a document drops its old passages."""
 from __future__ import annotations
 
+from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder
 from index.search import Searcher
 from index.store import Store
-from sotay.settings import Settings
 from tests.conftest import seed_files
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from answer.engine import Engine
-from sotay.settings import Settings
+from core.settings import Settings
 from tests.conftest import seed_files
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from answer.engine import Engine
-from sotay.settings import Settings
+from core.settings import Settings
 from tests.conftest import seed_files
 
 
@@ -29,7 +29,7 @@ def test_bundled_minilm_offline(offline, tmp_path, cache_dir):
 
 
 def test_a_different_model_refuses_an_index_built_with_another(tmp_path, cache_dir):
-    from sotay.errors import SotayError
+    from core.errors import SotayError
 
     Engine.open(Settings(data_dir=tmp_path / "d", cache_dir=cache_dir, embed_model="fake"))
     with pytest.raises(SotayError, match="SOTAY_EMBED_MODEL"):

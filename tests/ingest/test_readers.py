@@ -14,9 +14,9 @@ import docx
 import pytest
 from fpdf import FPDF
 
+from core.errors import IngestError
 from ingest.legacy import encode_tcvn3, encode_vni
 from ingest.readers import read_bytes, read_text
-from sotay.errors import IngestError
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 FONT_PACKAGES = "apt: fonts-dejavu-core (/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf)"

@@ -1,0 +1,19 @@
+"""Text helpers shared by every stage: diacritic folding, ASCII slugs and the sentence boundary."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# a sentence ends at . ; ! ? … followed by space and a capital, digit, quote, bracket or bullet mark
+SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–+•])")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics, with đ→d."""
+    text = text.lower().replace("đ", "d")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def slug(text: str) -> str:
+    """ASCII slug: 'Số 01/CTr-LĐLĐ' → 'so-01-ctr-ldld'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
