@@ -95,12 +95,15 @@ class DocumentOut(BaseModel):
     recipients: list[str]
     source: str
     n_sections: int
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
     @classmethod
     def of(cls, d: DocumentSummary) -> DocumentOut:
         m = d.meta
         return cls(id=d.id, name=d.name, title=m.title, doc_type=m.doc_type, number=m.number, date=m.date,
                    place=m.place, issuer=m.issuer, signer=m.signer, recipients=list(m.recipients),
+                   ocr=m.ocr_confidence is not None, ocr_confidence=m.ocr_confidence,
                    source=d.source, n_sections=d.n_sections)
 
 

@@ -14,7 +14,7 @@ from index.embed import Embedder, EmbeddingCache
 from index.store import Store
 from ingest.parse import parse_document
 from ingest.passages import build_passages
-from ingest.readers import SUPPORTED, read_bytes
+from ingest.readers import extract, unsupported_reason
 from ingest.records import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -60,11 +60,28 @@ def collect(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                              and not p.name.startswith(".") and p.name.lower() != "readme.md"))
+            out.extend(p for p in sorted(path.rglob("*")) if p.is_file() and skip_reason(p) is None)
         else:
             out.append(path)
     return out
+
+
+def skipped(paths: list[Path]) -> list[tuple[Path, str]]:
+    """The files under named folders that `collect` leaves out, each with the reason (Vietnamese)."""
+    out: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend((p, reason) for p in sorted(path.rglob("*"))
+                       if p.is_file() and (reason := skip_reason(p)) is not None)
+    return out
+
+
+def skip_reason(path: Path) -> str | None:
+    if path.name.startswith("."):
+        return "tệp ẩn (hidden file)"
+    if path.name.lower() == "readme.md":
+        return "tệp README của thư mục, không phải văn bản"
+    return unsupported_reason(path.name)
 
 
 class Indexer:
@@ -83,10 +100,11 @@ class Indexer:
 
     def add_bytes(self, data: bytes, filename: str) -> FileResult:
         """Parse and index one file's bytes; raises IngestError for bad input."""
-        return self.add_text(read_bytes(data, filename), filename)
+        found = extract(data, filename)
+        return self.add_text(found.text, filename, ocr_confidence=found.ocr_confidence)
 
-    def add_text(self, text: str, source: str) -> FileResult:
-        doc = parse_document(text, source)
+    def add_text(self, text: str, source: str, ocr_confidence: float | None = None) -> FileResult:
+        doc = parse_document(text, source, ocr_confidence=ocr_confidence)
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")

@@ -129,7 +129,8 @@ class Store:
                 documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
                 metadatas=[{"source": doc.source, "content_hash": doc.content_hash, **fields,
                             "signer": doc.meta.signer or "", "n_sections": len(doc.sections),
-                            "recipients": json.dumps(list(doc.meta.recipients), ensure_ascii=False)}],
+                            "recipients": json.dumps(list(doc.meta.recipients), ensure_ascii=False),
+                            "ocr_confidence": -1.0 if doc.meta.ocr_confidence is None else doc.meta.ocr_confidence}],
             )
         except Exception:
             new = sorted(set(ids) - old)
@@ -162,7 +163,14 @@ def _summary(doc_id: str, meta: dict) -> DocumentSummary:
     text = {k: (meta.get(k) or None) for k in ("doc_type", "number", "issuer", "place", "date", "title", "signer")}
     recipients = tuple(json.loads(meta.get("recipients") or "[]"))
     return DocumentSummary(id=doc_id, source=meta.get("source") or "", name=meta.get("name") or doc_id,
-                           meta=DocMeta(**text, recipients=recipients), n_sections=int(meta.get("n_sections") or 0))
+                           meta=DocMeta(**text, recipients=recipients, ocr_confidence=_ocr(meta)),
+                           n_sections=int(meta.get("n_sections") or 0))
+
+
+def _ocr(meta: dict) -> float | None:
+    """Chroma metadata cannot hold None: -1 (or no key, in indexes older than OCR) means "not OCR"."""
+    value = meta.get("ocr_confidence")
+    return None if value is None or value < 0 else float(value)
 
 
 def _stored(pid: str, text: str, meta: dict, vector) -> StoredPassage:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from core.text import slug
 from ingest.clean import clean
@@ -34,7 +35,7 @@ def document_id(meta: DocMeta, content_hash: str) -> str:
     return "vb-" + content_hash[:12]
 
 
-def parse_document(text: str, source: str) -> Document:
+def parse_document(text: str, source: str, ocr_confidence: float | None = None) -> Document:
     cleaned = clean(text)
     lines = list(cleaned.lines)
     content_hash = hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -47,7 +48,7 @@ def parse_document(text: str, source: str) -> Document:
             id="closing", label="", heading=CLOSING_HEADING, heading_path=(CLOSING_HEADING,), level=0,
             text="\n".join(closing_lines), kind="closing",
         ))
-    meta = build_meta(header, parse_closing(closing_lines))
+    meta = replace(build_meta(header, parse_closing(closing_lines)), ocr_confidence=ocr_confidence)
     return Document(
         id=document_id(meta, content_hash), source=source, content_hash=content_hash,
         meta=meta, sections=tuple(sections),

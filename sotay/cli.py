@@ -17,7 +17,7 @@ log = logging.getLogger("sotay")
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from index.build import Indexer, IngestReport, collect
+    from index.build import Indexer, IngestReport, collect, skipped
     from index.embed import EmbeddingCache, load_embedder
     from index.search import Searcher
     from index.store import Store
@@ -37,6 +37,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if result.status == "failed":
             tqdm.write(f"LỖI {result.error}", file=sys.stderr)
     Searcher(store, embedder, settings.data_dir)   # rebuilds and saves the BM25 leg once
+    left_out = skipped([Path(p) for p in args.paths])
+    if left_out:
+        print(f"Bỏ qua {len(left_out)} tệp:", file=sys.stderr)
+        for path, reason in left_out:
+            print(f"  {path}: {reason}", file=sys.stderr)
     s = report.summary()
     print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "
           f"{s['failed']} lỗi — {store.document_count()} văn bản, {store.passage_count()} đoạn, "
