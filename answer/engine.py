@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from threadpoolctl import threadpool_limits
 
+from answer.compare import compare_targets
 from answer.compose import MAX_QUESTION, compose, idf_from_counts
 from answer.llm import LLMWriter
 from answer.records import Answer
@@ -67,6 +68,9 @@ class Engine:
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         question = _check(question)
+        comparison = compare_targets(self, question, filters)
+        if comparison is not None:
+            return comparison
         hits = self.searcher.search(question, k=ASK_CANDIDATES, filters=filters)
         view = self.searcher.view
         idf = idf_from_counts(view.df, len(view.items))

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
-from api.routes import documents, health, search, telegram
+from api.routes import documents, health, search, telegram, trainers
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(telegram.router)
+    app.include_router(trainers.router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

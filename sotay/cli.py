@@ -94,6 +94,48 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
+    from answer import export
+    from answer.dossier import build_dossier
+    from answer.engine import Engine
+    from index.records import Filters
+
+    engine = Engine.open(settings)
+    dossier = build_dossier(engine, args.topic, Filters(doc_type=args.type, year=args.year))
+    if args.format == "docx":
+        if not args.output:
+            raise SotayError("Định dạng docx cần tên tệp: thêm -o ho-so.docx")
+        Path(args.output).write_bytes(export.dossier_docx(dossier))
+    else:
+        _write(args.output, export.dossier_markdown(dossier))
+    if args.output:
+        print(f"Đã ghi {args.output}: {dossier.size} đoạn từ {len(dossier.groups)} văn bản", file=sys.stderr)
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
+    from answer import export
+    from answer.engine import Engine
+    from answer.targets import target_table
+    from index.records import Filters
+
+    rows = target_table(Engine.open(settings), topic=args.topic, filters=Filters(doc_type=args.type, year=args.year))
+    if args.format == "csv":
+        _write(args.output, export.targets_csv(rows))
+    elif args.format == "json":
+        _write(args.output, json.dumps(export.target_dicts(rows), ensure_ascii=False, indent=1) + "\n")
+    else:
+        _write(args.output, export.targets_markdown(rows))
+    return 0
+
+
+def _write(output: str | None, text: str) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -127,6 +169,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--type")
     s.add_argument("--year", type=int)
+    s = sub.add_parser("dossier", help="hồ sơ chủ đề cho tập huấn: các đoạn văn bản theo chủ đề, kèm nguồn")
+    s.add_argument("topic", help="chủ đề, ví dụ \"đào tạo bồi dưỡng cán bộ công đoàn\"")
+    s.add_argument("--format", choices=["md", "docx"], default="md", help="định dạng: md (mặc định) hoặc docx")
+    s.add_argument("-o", "--output", help="ghi ra tệp này (docx bắt buộc có)")
+    s.add_argument("--type", help="chỉ lấy loại văn bản này, ví dụ \"Chương trình\"")
+    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
+    s = sub.add_parser("targets", help="bảng chỉ tiêu của các chương trình, kế hoạch, báo cáo")
+    s.add_argument("--topic", help="chỉ lấy chỉ tiêu về chủ đề này")
+    s.add_argument("--format", choices=["md", "csv", "json"], default="md", help="định dạng: md, csv hoặc json")
+    s.add_argument("-o", "--output", help="ghi ra tệp này thay vì màn hình")
+    s.add_argument("--type", help="chỉ lấy loại văn bản này")
+    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
     s = sub.add_parser("serve", help="chạy API và trang web")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -140,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
-               "bot": cmd_bot}[args.command]
+               "bot": cmd_bot, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
         return handler(args, Settings())
     except SotayError as e:
