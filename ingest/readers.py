@@ -89,7 +89,7 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None) ->
         found = Extracted(office.read_xlsx(data, name))
     elif ext in ocr.IMAGE_TYPES:
         frames = list(ocr.image_frames(data, name))
-        found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress))
+        found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress), name)
     elif ext == ".docx":
         found = Extracted(_read_docx(data, name))
     elif ext == ".pdf":
@@ -104,7 +104,9 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None) ->
     return Extracted(text, found.ocr_confidence, found.ocr_pages)
 
 
-def _from_ocr(result: ocr.OcrText) -> Extracted:
+def _from_ocr(result: ocr.OcrText, name: str) -> Extracted:
+    if not result.text.strip():
+        raise _error(name, "OCR không nhận ra chữ nào trên trang quét hoặc ảnh (no text found by OCR)")
     return Extracted(result.text, result.confidence, result.pages)
 
 
@@ -250,7 +252,7 @@ def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None = None) -> E
     images = ocr.pdf_page_images(data, name, scans)
     result = ocr.ocr_images(images, name, len(scans), progress)
     if len(scans) == len(pages):
-        return _from_ocr(result)
+        return _from_ocr(result, name)
     # mixed: OCR text of the scanned pages takes their place; the confidence covers those pages only
     by_page = dict(zip(scans, result.page_texts))
     text = "\n".join(by_page.get(i, page) for i, page in enumerate(pages))
