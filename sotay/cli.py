@@ -15,36 +15,41 @@ log = logging.getLogger("sotay")
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Every file is searchable by words as soon as it is read; embeddings follow with a progress bar,
+    and an interrupted run resumes where it stopped (already embedded texts come from the cache)."""
     from tqdm import tqdm
 
-    from index.build import Indexer, IngestReport, collect, skipped
-    from index.embed import EmbeddingCache, load_embedder
-    from index.search import Searcher
-    from index.store import Store
+    from answer.engine import Engine
+    from index.build import IngestReport, collect, skipped
 
-    files = collect([Path(p) for p in args.paths])
+    paths = [Path(p) for p in args.paths]
+    files = collect(paths)
     if not files:
         print("Không có tệp nào để nạp.", file=sys.stderr)
         return 2
-    embedder = load_embedder(settings.embed_model)
-    store = Store(settings, embedder.name)
-    indexer = Indexer(store, embedder, EmbeddingCache(settings.cache_dir))
+    engine = Engine.open(settings, watch=False)
     report = IngestReport()
     started = time.perf_counter()
-    for path in tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet):
-        result = indexer.add_file(path)
-        report.results.append(result)
-        if result.status == "failed":
-            tqdm.write(f"LỖI {result.error}", file=sys.stderr)
-    Searcher(store, embedder, settings.data_dir)   # rebuilds and saves the BM25 leg once
-    left_out = skipped([Path(p) for p in args.paths])
+    try:
+        with engine._write_lock:
+            for path in tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet):
+                result = engine.indexer.add_file(path, embed=False)
+                report.results.append(result)
+                if result.status in ("failed", "updated") or args.verbose:
+                    tqdm.write(result.describe(), file=sys.stderr)
+            bar = tqdm(desc="Tính vector", unit="đoạn", disable=args.quiet)
+            engine.indexer.embed_missing(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n)))
+            bar.close()
+    finally:
+        engine.close()
+    left_out = skipped(paths)
     if left_out:
         print(f"Bỏ qua {len(left_out)} tệp:", file=sys.stderr)
         for path, reason in left_out:
             print(f"  {path}: {reason}", file=sys.stderr)
     s = report.summary()
     print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "
-          f"{s['failed']} lỗi — {store.document_count()} văn bản, {store.passage_count()} đoạn, "
+          f"{s['failed']} lỗi — {engine.stats()['documents']} văn bản, {engine.stats()['passages']} đoạn, "
           f"{time.perf_counter() - started:.1f} giây")
     return 1 if s["failed"] else 0
 
@@ -85,7 +90,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine.open(settings)
     hits = engine.search(args.query, k=args.k, filters=Filters(doc_type=args.type, year=args.year))
     if args.json:
-        print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=1, default=list))
+        rows = [{"passage_id": h.passage_id, "doc_id": h.doc_id, "section_id": h.section_id, "score": h.score,
+                 "citation": h.citation, "heading_path": list(h.heading_path), "text": h.text,
+                 "document": h.document.name, "doc_type": h.document.meta.doc_type,
+                 "date": h.document.meta.date} for h in hits]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     if not hits:
         print("Không tìm thấy đoạn nào.")
@@ -159,7 +168,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("ingest", help="nạp tệp hoặc thư mục vào chỉ mục")
     s.add_argument("paths", nargs="+")
-    s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ")
+    s.add_argument("-v", "--verbose", action="store_true", help="in từng tệp: mới, cập nhật hay không đổi")
     s = sub.add_parser("inspect", help="xem siêu dữ liệu và cây mục của một tệp")
     s.add_argument("files", nargs="+")
     s.add_argument("--json", action="store_true")
