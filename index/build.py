@@ -15,7 +15,7 @@ from pathlib import Path
 from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
-from index.store import Store
+from index.store import Store, crash_point
 from ingest.parse import parse_document
 from ingest.passages import build_passages
 from ingest.readers import extract, unsupported_reason
@@ -156,6 +156,7 @@ class Indexer:
 
     def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
         vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
+        crash_point("embedded")
         if self.store.versions().get(doc_id) != version:
             return   # replaced or deleted while it was being embedded
         self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors)

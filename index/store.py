@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -152,6 +153,7 @@ class Store:
             document = self.documents.get(ids=[doc.id], include=["documents"])["documents"][0]
         self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[document],
                               metadatas=[{**meta, "pending": version, "pending_at": time.time()}])
+        crash_point("begun")
         return meta.get("version") or None
 
     def write_passages(self, doc_id: str, version: str, passages: list[Passage], lex: list[list[str]],
@@ -172,12 +174,14 @@ class Store:
                     for p, tokens in zip(passages[chunk], lex[chunk])
                 ],
             )
+            crash_point("passages")
 
     def commit(self, doc: Document, version: str) -> None:
         """Make `version` current in one upsert, then drop the other versions' passages and log it."""
         self.documents.upsert(ids=[doc.id], embeddings=[[1.0]],
                               documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
                               metadatas=[{**doc_fields(doc), "version": version, "pending": ""}])
+        crash_point("flipped")
         self.passages.delete(where={"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
         self.log_change(doc.id, "put")
 
@@ -195,6 +199,7 @@ class Store:
         if meta is not None:
             self.documents.update(ids=[doc_id], metadatas=[{**meta, "version": "", "pending": "delete",
                                                             "pending_at": time.time()}])
+        crash_point("unlisted")
         self.passages.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
         self.log_change(doc_id, "delete")
@@ -281,6 +286,12 @@ class Store:
 
     def document_count(self) -> int:
         return len(self.versions())
+
+
+def crash_point(name: str) -> None:
+    """Test hook for the crash tests: SOTAY_TEST_CRASH_AT=<name> ends the process here as kill -9 would."""
+    if os.environ.get("SOTAY_TEST_CRASH_AT") == name:
+        os._exit(9)
 
 
 def versioned(passage_id: str, version: str) -> str:

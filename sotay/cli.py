@@ -54,6 +54,19 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if s["failed"] else 0
 
 
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
+    from answer.engine import Engine
+
+    engine = Engine.open(settings, watch=False)
+    try:
+        for key in args.ids:
+            removed = engine.delete(engine.document(key).id)
+            print(f"Đã xóa {removed.name} [{removed.id}]")
+    finally:
+        engine.close()
+    return 0
+
+
 def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.parse import parse_document
     from ingest.passages import build_passages
@@ -170,6 +183,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+")
     s.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ")
     s.add_argument("-v", "--verbose", action="store_true", help="in từng tệp: mới, cập nhật hay không đổi")
+    s = sub.add_parser("delete", help="xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
+    s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
     s = sub.add_parser("inspect", help="xem siêu dữ liệu và cây mục của một tệp")
     s.add_argument("files", nargs="+")
     s.add_argument("--json", action="store_true")
@@ -204,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
-               "bot": cmd_bot, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
+               "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
         return handler(args, Settings())
     except SotayError as e:
