@@ -32,7 +32,7 @@ from ingest.records import DocMeta, Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
 _BATCH = 2000
-SCHEMA = 2              # 2: versioned passages, pending marks, change log
+SCHEMA = 3              # 2: versioned passages, pending marks, change log; 3: ids take every header organisation line
 CHANGES_KEPT_S = 3600   # change records older than this are pruned; a process away longer reloads fully
 # a pending mark older than this is a crashed write, not one under way: writing a document's passages takes
 # seconds (its embeddings are written after the flip, outside the mark), the 208 laws' largest under a minute
@@ -114,7 +114,7 @@ class Store:
             )
         if (self.passages.metadata or {}).get("schema") != SCHEMA and self.passages.count():
             raise SotayError(
-                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (không có phiên bản văn bản). "
+                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (cách đặt mã văn bản đã đổi). "
                 f"Hãy xóa thư mục đó rồi nạp lại văn bản: sotay ingest <thư mục văn bản>"
             )
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
