@@ -146,13 +146,14 @@ class Store:
     def begin(self, doc: Document, version: str) -> str | None:
         """Mark a write of `version` under way; returns the current version ("" or None for a new one)."""
         meta = self.record(doc.id)
+        mark = {"pending": version, "pending_at": time.time()}
+        # the section tree is written once, at the flip: Chroma indexes a record's text while holding the
+        # GIL (measured on 2 busy cores, a 202 KB law: begin 0.37-0.64 s → 0.12 s; readers wait meanwhile)
         if meta is None:
             meta = {**doc_fields(doc), "version": ""}
-            document = json.dumps(doc.to_dict(), ensure_ascii=False)
+            self.documents.add(ids=[doc.id], embeddings=[[1.0]], documents=["{}"], metadatas=[{**meta, **mark}])
         else:
-            document = self.documents.get(ids=[doc.id], include=["documents"])["documents"][0]
-        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[document],
-                              metadatas=[{**meta, "pending": version, "pending_at": time.time()}])
+            self.documents.update(ids=[doc.id], metadatas=[{**meta, **mark}])
         crash_point("begun")
         return meta.get("version") or None
 
