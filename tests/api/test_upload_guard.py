@@ -16,7 +16,7 @@ def headers_only(base: str, key: str | None) -> tuple[str, float]:
     """Send the request line and headers of a big multipart upload, no body; return the status line and
     how long the server took to answer."""
     url = urlparse(base)
-    head = [f"POST /documents HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {DECLARED}",
+    head = ["POST /documents HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {DECLARED}",
             "Content-Type: multipart/form-data; boundary=xyz"]
     if key is not None:
         head.append(f"X-API-Key: {key}")
