@@ -24,7 +24,7 @@ _BATCH = 2000
 @dataclass(frozen=True)
 class StoredPassage:
     passage: Passage
-    lex: list[str]
+    lex: str          # analysed tokens, space-joined as Chroma stores them; the view keeps only term ids
     meta: dict        # doc display fields + filter fields
     vector: np.ndarray
 
@@ -173,5 +173,5 @@ def _stored(pid: str, text: str, meta: dict, vector) -> StoredPassage:
     )
     display = {k: meta.get(k) for k in ("doc_id", "name", "title", "doc_type", "number", "date", "issuer",
                                         "place", "year", "date_num")}
-    return StoredPassage(passage=passage, lex=(meta.get("lex") or "").split(), meta=display,
+    return StoredPassage(passage=passage, lex=meta.get("lex") or "", meta=display,
                          vector=np.asarray(vector, dtype=np.float32))
