@@ -175,7 +175,7 @@ def _rows(lexes: list, vocab: Vocabulary) -> sp.csr_matrix:
     known = vocab.ids
     for lex in lexes:
         counts = Counter(tokens_of(lex))
-        for term in counts.keys() - known.keys():
+        for term in [t for t in counts if t not in known]:   # not keys() - keys(): that walks the vocabulary
             vocab.add(term)
         indices.extend(map(known.__getitem__, counts))
         data.extend(counts.values())
