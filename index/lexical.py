@@ -85,7 +85,7 @@ class Lexical:
         df[: len(self.df)] = self.df
         if rows_idx:
             np.add.at(df, np.concatenate(rows_idx), 1)
-        return Lexical._make(vocab, indptr, indices.astype(np.int32), tfs.astype(np.float32),
+        return Lexical._make(vocab, indptr, indices.astype(np.int32, copy=False), tfs.astype(np.float32, copy=False),
                              np.concatenate([self.lengths, new_lengths.astype(np.float32)]), df)
 
     def removed(self, rows: np.ndarray) -> Lexical:
