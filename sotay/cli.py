@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from core import redact
 from core.errors import SotayError
 from core.settings import Settings
 
@@ -94,7 +95,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.main import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    from api.middleware import VietnameseH11
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", http=VietnameseH11)
     return 0
 
 
@@ -105,6 +108,17 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
     run_polling(settings)
     return 0
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number ≥ 1 (`--k -1` used to print all results but one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1, nhận được {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1, nhận được {value}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -118,7 +132,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("search", help="tìm đoạn văn bản")
     s.add_argument("query")
-    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--k", type=positive, default=10)
     s.add_argument("--json", action="store_true")
     s.add_argument("--type")
     s.add_argument("--year", type=int)
@@ -137,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
                "bot": cmd_bot}[args.command]
     try:
-        return handler(args, Settings())
+        settings = Settings()
+        redact.install(settings)
+        return handler(args, settings)
     except SotayError as e:
         print(f"Lỗi: {e}", file=sys.stderr)
         return 2

@@ -28,7 +28,7 @@ def list_documents(
     return sorted(docs, key=key, reverse=sort == "-date")
 
 
-@router.get("/{doc_id}", response_model=DocumentFull)
+@router.get("/{doc_id:path}", response_model=DocumentFull)
 def get_document(engine: EngineDep, doc_id: str) -> DocumentFull:
     try:
         return DocumentFull.full(engine.document(doc_id))
@@ -56,7 +56,7 @@ async def upload(engine: EngineDep, settings: SettingsDep, file: UploadFile) -> 
                      document=DocumentOut.of(doc.summary()) if doc else None)
 
 
-@router.delete("/{doc_id}", dependencies=[AdminDep])
+@router.delete("/{doc_id:path}", dependencies=[AdminDep])
 def delete(engine: EngineDep, doc_id: str) -> dict:
     try:
         engine.delete(doc_id)
