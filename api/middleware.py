@@ -29,7 +29,7 @@ SECURITY_HEADERS = [
 ]
 
 STATUS_TEXT = {
-    400: "Yêu cầu không hợp lệ",
+    400: "Yêu cầu không hợp lệ: không đọc được nội dung (JSON hoặc biểu mẫu hỏng)",
     401: "Sai hoặc thiếu X-API-Key",
     403: "Không được phép",
     404: "Không tìm thấy đường dẫn này",

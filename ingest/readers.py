@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path, PurePath
 
 from core.errors import IngestError
+from ingest.limits import Deadline, ReadLimits, check_zip
 from ingest.legacy import decode_cp1252, detect, fix_legacy
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -34,18 +35,20 @@ def _error(name: str, reason: str) -> IngestError:
     return IngestError(f"{name}: {reason}")
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: ReadLimits | None = None) -> str:
     """Read a file from disk; see :func:`read_bytes`."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _error(path.name, f"không đọc được tệp (cannot read: {exc.strerror or exc})") from exc
-    return read_bytes(data, path.name)
+    return read_bytes(data, path.name, limits)
 
 
-def read_bytes(data: bytes, filename: str) -> str:
-    """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
+def read_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) -> str:
+    """Return the text of a document given its bytes; the extension of ``filename`` picks the format.
+    Archives, page counts and time are checked against ``limits`` (defaults: ReadLimits())."""
+    limits = limits or ReadLimits()
     name = PurePath(filename).name or filename
     ext = PurePath(name).suffix.lower()
     if ext not in SUPPORTED:
@@ -56,9 +59,10 @@ def read_bytes(data: bytes, filename: str) -> str:
     if not data.strip():
         raise _error(name, "tệp rỗng (empty)")
     if ext == ".docx":
-        text = _read_docx(data, name)
+        check_zip(data, name, limits)
+        text = _read_docx(data, name, limits.deadline(name))
     elif ext == ".pdf":
-        text = _read_pdf(data, name)
+        text = _read_pdf(data, name, limits)
     elif ext in (".html", ".htm"):
         text = _read_html(data, name)
     else:
@@ -140,12 +144,17 @@ def _checked(text: str, name: str) -> str:
 # DOCX
 # ----------------------------------------------------------------------------------------------------
 
-def _read_docx(data: bytes, name: str) -> str:
+def _read_docx(data: bytes, name: str, deadline: Deadline) -> str:
     import docx  # imported here so the text path does not pay for python-docx/lxml
 
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = list(_docx_blocks(document.element.body, document))
+        lines = []
+        for line in _docx_blocks(document.element.body, document):
+            lines.append(line)
+            deadline.check()
+    except IngestError:
+        raise
     except Exception as exc:  # zipfile, lxml and python-docx raise many types; all mean "cannot open it"
         reason = f"tệp DOCX bị hỏng hoặc không đầy đủ (corrupt DOCX: {type(exc).__name__})"
         raise _error(name, reason) from exc
@@ -188,7 +197,7 @@ def _table_rows(table) -> list[str]:
 # PDF
 # ----------------------------------------------------------------------------------------------------
 
-def _read_pdf(data: bytes, name: str) -> str:
+def _read_pdf(data: bytes, name: str, limits: ReadLimits) -> str:
     import pypdf
 
     # pypdf raises many exception types on malformed files; all of them mean "cannot read this PDF".
@@ -197,8 +206,17 @@ def _read_pdf(data: bytes, name: str) -> str:
     except Exception as exc:
         raise _corrupt_pdf(name, exc) from exc
     _unlock(reader, name)
+    deadline = limits.deadline(name)
     try:
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > limits.max_pdf_pages:
+            raise _error(name, f"PDF có {len(reader.pages)} trang, vượt giới hạn {limits.max_pdf_pages} trang "
+                               "(SOTAY_MAX_PDF_PAGES)")
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            deadline.check()
+    except IngestError:
+        raise
     except Exception as exc:
         raise _corrupt_pdf(name, exc) from exc
     if not any(page.strip() for page in pages):
