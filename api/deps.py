@@ -26,13 +26,20 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 def key_problem(settings: Settings, given: str | None) -> tuple[int, str] | None:
     """(status, Vietnamese message) when X-API-Key does not unlock uploads/deletions, else None.
-    Compared as UTF-8 bytes so a non-ASCII key (given or configured) is a plain mismatch/match."""
+    Compared as bytes: the header's raw bytes (Starlette decodes headers as latin-1) against the
+    configured key in UTF-8, so a non-ASCII key on either side is a plain match or mismatch, never a 500."""
     if not settings.api_key:
         return 403, "Tải lên/xóa văn bản đang tắt: chưa đặt SOTAY_API_KEY trên máy chủ"
-    if not given or not hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
-                                            settings.api_key.encode("utf-8", "surrogatepass")):
+    if not given or not hmac.compare_digest(raw(given), settings.api_key.encode("utf-8", "surrogatepass")):
         return 401, "Sai hoặc thiếu X-API-Key"
     return None
+
+
+def raw(header: str) -> bytes:
+    try:
+        return header.encode("latin-1")
+    except UnicodeEncodeError:  # already real text (a direct call, not a wire header)
+        return header.encode("utf-8", "surrogatepass")
 
 
 def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
