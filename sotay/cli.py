@@ -78,7 +78,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
     from index.records import Filters
 
-    engine = Engine.open(settings)
+    engine = open_engine(Engine, settings)
     hits = engine.search(args.query, k=args.k, filters=Filters(doc_type=args.type, year=args.year))
     if args.json:
         print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=1, default=list))
@@ -108,6 +108,19 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
     run_polling(settings)
     return 0
+
+
+def open_engine(engine_class, settings: Settings):
+    """Engine.open, with a data dir that cannot be used (file in the way, unreadable, read-only,
+    foreign index files) reported as one clear line instead of a traceback."""
+    try:
+        return engine_class.open(settings)
+    except SotayError:
+        raise
+    except (OSError, ValueError, KeyError) as exc:
+        log.debug("engine open failed", exc_info=exc)
+        raise SotayError(f"không mở được thư mục dữ liệu {settings.data_dir} ({type(exc).__name__}: {exc}). "
+                         "Kiểm tra quyền ghi, tệp nằm chắn đường dẫn, hoặc xóa chỉ mục để nạp lại.") from exc
 
 
 def positive(text: str) -> int:
