@@ -146,8 +146,7 @@ class Guard:
         async def refuse(status: int, detail: str, **extra) -> None:
             body = error_body(status, detail, **extra)
             await send_with_headers({"type": "http.response.start", "status": status, "headers": [
-                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close")]})
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
 
         method, path = scope["method"], scope["path"]
