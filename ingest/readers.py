@@ -19,8 +19,8 @@ from pathlib import Path, PurePath
 
 from core.errors import IngestError
 from ingest import ocr, office
-from ingest.limits import ReadLimits, check_zip
 from ingest.legacy import decode_cp1252, detect, fix_legacy
+from ingest.limits import ReadLimits, check_zip
 
 TEXT_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 SUPPORTED = TEXT_TYPES + office.CONVERTED_TYPES + office.SHEET_TYPES + ocr.IMAGE_TYPES

@@ -163,7 +163,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.main import create_app
-
     from api.middleware import VietnameseH11
 
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", http=VietnameseH11)

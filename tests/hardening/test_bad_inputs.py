@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from core.settings import Settings
 
 KEY = {"X-API-Key": "test-key"}
 FOREIGN = ["Привет", "Ελληνικά", "مرحبا", "שלום", "สวัสดี", "ß", "ø", "æ", "Ł", "œ", "ı", "ŋ", "ħ", "ʼ",
