@@ -162,10 +162,16 @@ def _write(output: str | None, text: str) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from answer.engine import Engine
     from api.main import create_app
     from api.middleware import VietnameseH11
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", http=VietnameseH11)
+    engine = open_engine(Engine, settings)  # before uvicorn: a bad data dir is one line, not a traceback
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port, log_level="info",
+                    http=VietnameseH11)
+    finally:
+        engine.close()
     return 0
 
 

@@ -35,11 +35,12 @@ def test_cli_search_k_must_be_at_least_one(k, capsys):
     assert exit_.value.code == 2 and "≥ 1" in capsys.readouterr().err
 
 
-def test_cli_data_dir_blocked_by_a_file_is_one_line(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("command", [["search", "công đoàn"], ["serve", "--port", "9"]])
+def test_cli_data_dir_blocked_by_a_file_is_one_line(tmp_path, monkeypatch, capsys, command):
     blocker = tmp_path / "data"
     blocker.write_text("not a directory")
     monkeypatch.setenv("SOTAY_DATA_DIR", str(blocker))
-    assert cli.main(["search", "công đoàn"]) == 2
+    assert cli.main(command) == 2
     err = capsys.readouterr().err
     assert err.startswith("Lỗi: ") and "Traceback" not in err and str(blocker) in err
 
