@@ -96,11 +96,13 @@ def main() -> int:
     if not (args.data_dir.exists() and any(args.data_dir.iterdir())):
         subprocess.run([*cli, "ingest", "-q", str(ROOT / "corpus")], env=env, check=True)
     port = free_port()
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(360):
+            if server.poll() is not None:
+                print(f"sotay serve exited with {server.returncode} before answering /health")
+                return 2
             try:
                 if httpx.get(base + "/health", timeout=2).status_code == 200:
                     break
