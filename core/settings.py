@@ -15,6 +15,17 @@ class Settings(BaseSettings):
 
     api_key: str | None = None
     max_upload_mb: int = 20
+    # JSON/query bodies: the largest legitimate /ask (question 1,000 chars + history) is under 16 KB
+    max_body_kb: int = 64
+    max_webhook_kb: int = 256           # a Telegram update with a long message stays under ~20 KB
+    # archives (DOCX): checked from the zip directory before anything is extracted; the 16 ALQAC laws
+    # and the seeds as DOCX expand to < 5 MB at ratios < 15
+    max_unzipped_mb: int = 100
+    max_zip_ratio: int = 100
+    max_pdf_pages: int = 2000
+    ingest_seconds: float = 120.0       # per file, reading/extracting text
+    log_queries: bool = False           # access log keeps query strings only when set
+    cors_origins: str = ""              # comma-separated; empty = no CORS
 
     llm_url: str | None = None
     llm_model: str = "gpt-4o-mini"
