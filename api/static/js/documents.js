@@ -30,6 +30,7 @@ export function invalidateDocs(docId) {
   state.docs = null;
   if (docId) state.docCache.delete(docId);
   if (docId && state.shownDoc === docId) state.shownDoc = null;
+  document.dispatchEvent(new CustomEvent("sotay:docs"));
   return loadDocs();
 }
 

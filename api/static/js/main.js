@@ -72,11 +72,16 @@ $("examples").addEventListener("click", (ev) => {
 });
 window.addEventListener("hashchange", route);
 
-api("/health").then((hs) => {
-  $("health").textContent = "Đang có " + hs.documents + " văn bản, " + hs.passages + " đoạn đã lập chỉ mục.";
-}).catch((e) => {
-  $("health").textContent = "Chưa kết nối được máy chủ: " + errText(e);
-});
+function showHealth() {
+  api("/health").then((hs) => {
+    $("health").textContent = "Đang có " + hs.documents + " văn bản, " + hs.passages + " đoạn đã lập chỉ mục.";
+  }).catch((e) => {
+    $("health").textContent = "Chưa kết nối được máy chủ: " + errText(e);
+  });
+}
+
+document.addEventListener("sotay:docs", showHealth);   // sau khi thêm / xóa văn bản
+showHealth();
 loadDocs().catch(() => { /* hiện lỗi khi mở trang Văn bản */ });
 initUpload();
 renderConversation();

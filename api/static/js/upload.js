@@ -48,7 +48,7 @@ function fail(item, message) {
 function showResult(item, r) {
   item.li.classList.add("done", "status-" + r.status);
   item.progress.value = 1;
-  item.stage.textContent = (STATUS[r.status] || r.status) + (r.message ? ": " + r.message : "");
+  item.stage.textContent = (STATUS[r.status] || r.status) + (r.message ? " — " + r.message : "");
   const d = r.document || {};
   const rows = [
     ["Số/ký hiệu", d.number || "không thấy"],
