@@ -5,7 +5,7 @@ import { highlight } from "./highlight.js";
 
 const box = $("answer"), body = $("answer-body"), title = $("answer-title");
 // Bản cũ của máy chủ còn viết "Xem đầy đủ: http://…" vào câu trả lời: trang tự dựng liên kết nên bỏ dòng đó.
-const LINK_LINE = /\n?Xem đầy đủ:\s*\S+\s*$/gm;
+const LINK_LINE = /\n?Xem đầy đủ:[ \t]*\S+[ \t]*$/gm;
 
 export function hideAnswer() { box.hidden = true; }
 
