@@ -81,7 +81,7 @@ class Harness:
         once a later /help is answered, all earlier ones are done."""
         mark = self.fake.mark()
         self.fake.send_text("/help", chat_id=chat_id)
-        self.fake.wait_for("sendMessage", lambda c: str(c.chat_id) == str(chat_id), after=mark)
+        self.fake.wait_for("sendMessage", lambda c: str(c.chat_id) == str(chat_id), after=mark, timeout=90)
 
 
 @pytest.fixture
