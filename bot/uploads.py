@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD = FileSizeLimit.FILESIZE_DOWNLOAD     # 20 MB: the Bot API's getFile limit
 POLL_SECONDS = 1.0          # how often the job is looked at; a seed document ingests in 2-5 s here
 WAIT_SECONDS = 15 * 60      # OCR of a long scan can take minutes; after this the bot stops waiting
-MB = 1024 * 1024
+MB = 1_000_000             # Telegram counts its 20 MB limit in decimal megabytes (20,000,000 bytes)
 
 
 def upload_file(update: Update) -> tuple[str, str, int | None] | None:

@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 TOKEN = "123456:TEST-TOKEN-abcdef"
 BOT_ID = 123456
@@ -176,8 +176,9 @@ class FakeTelegram:
         prefix = f"/bot{self.token}/"
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length) if length else b""
-        if req.path.startswith(f"/file/bot{self.token}/"):
-            return self._serve_file(req, req.path[len(f"/file/bot{self.token}/"):])
+        file_prefix = f"/file/bot{self.token}/"
+        if unquote(req.path).startswith(file_prefix):
+            return self._serve_file(req, unquote(req.path)[len(file_prefix):])
         if not req.path.startswith(prefix):
             return self._reply(req, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         method = req.path[len(prefix):].split("?", 1)[0]
