@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from urllib.parse import quote, urlsplit
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 from bot import texts as t
 
@@ -166,7 +166,8 @@ def document_html(doc: Document) -> str:
 def upload_html(result: FileResult) -> str:
     """What an upload was recognised as: status, number, type, date, issuer, sections, OCR or not."""
     m = result.document.meta if result.document else None
-    rows = [f"{t.UPLOAD_STATUS.get(result.status, result.status)}: <b>{esc(result.document.name if result.document else result.source)}</b>"]
+    name = result.document.name if result.document else result.source
+    rows = [f"{t.UPLOAD_STATUS.get(result.status, result.status)}: <b>{esc(name)}</b>"]
     if result.status == "updated" and result.previous:
         rows.append(esc(t.UPLOAD_REPLACED.format(previous=result.previous)))
     ocr = (t.OCR_YES.format(conf=m.ocr_confidence) if m and m.ocr_confidence is not None else t.OCR_NO)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot.conftest import CORPUS
-from tests.bot.test_bot import ask, assert_no_errors, to
+from tests.bot.test_bot import assert_no_errors, to
 
 SEED = CORPUS / "2026-01-21_01-CTr-LDLD_lai-chau_nang-cao-chat-luong-can-bo.txt"
 ADMIN = 301
