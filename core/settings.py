@@ -38,8 +38,17 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_rate_per_minute: int = 20
+    telegram_admins: str = ""            # chat ids (comma-separated) that may send documents to ingest
 
     public_url: str = "http://127.0.0.1:8000"
 
     def allowed_chat_ids(self) -> set[int]:
-        return {int(x) for x in self.telegram_allowed_chats.replace(" ", "").split(",") if x}
+        return _ids(self.telegram_allowed_chats)
+
+    def admin_chat_ids(self) -> set[int]:
+        return _ids(self.telegram_admins)
+
+
+def _ids(text: str) -> set[int]:
+    """Chat ids from "4242, -1001" (spaces and empty items ignored)."""
+    return {int(x) for x in text.replace(" ", "").split(",") if x}
