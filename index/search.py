@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from index import fuse
-from index.analyze import analyze, has_diacritics
+from index.analyze import has_diacritics
 from index.embed import Embedder
+from index.hints import DENSE_WEIGHT_RESTORED, Hints, boost_named
 from index.lexical import Lexical
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
@@ -101,6 +102,7 @@ class Searcher:
     def reload(self) -> None:
         """Rebuild the in-process view (BM25 + filter columns) from what Chroma stores."""
         self.view = View.build(self.store.all_passages(), self.data_dir / "bm25")
+        self.hints = Hints.build((it.passage.text for it in self.view.items), self.store.list_documents())
         log.info("search index ready: %d passages", len(self.view.items))
 
     @property
@@ -116,21 +118,24 @@ class Searcher:
         view = view or self.view
         if not view.items:
             return []
-        scores = view.lexical.scores(analyze(query, query=True))
+        plan = self.hints.plan(query)
+        scores = view.lexical.scores(plan.tokens)
         mask = view.mask(filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:LEX_CANDIDATES]
         lexical = {view.items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
-        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else DENSE_WEIGHT_PLAIN
+        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else \
+            DENSE_WEIGHT_RESTORED if plan.restored else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
         if weight > 0 or not lexical:
-            dense = view.dense(self._query_vector(query), DENSE_CANDIDATES, mask)
+            dense = view.dense(self._query_vector(plan.dense_text), DENSE_CANDIDATES, mask)
             weight = weight or 1.0
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
+        fused = boost_named(fused, lambda pid: view.items[view.position[pid]].meta["doc_id"], plan.named)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:

@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from scripts.score import SETS, SHARED  # noqa: E402
 
-sys.path.insert(0, str(SHARED / "eval"))
-import run_eval  # noqa: E402
+sys.path.insert(0, str(SHARED / "eval"))   # run_eval, imported by probe_variants
 
 from core.settings import Settings  # noqa: E402
 from index.embed import EmbeddingCache, load_embedder  # noqa: E402

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import os
-import statistics
 import time
 from pathlib import Path
 
 import numpy as np
-
 import run_eval
+
 from index import fuse
-from index.analyze import analyze, folded_terms, has_diacritics, words, expand
+from index.analyze import analyze, folded_terms, has_diacritics
 from index.embed import EmbeddingCache
 from index.maxp import units
 from index.named import NamedDoc, keys_for, resolve
@@ -38,7 +37,6 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
     view = View.build(items, settings.data_dir / "bm25")
     docs = [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
             for d in store.list_documents()]
-    doc_of = np.array([it.meta["doc_id"] for it in items])
     t0 = time.perf_counter()
     restorer = Restorer.build(it.passage.text for it in items)
     print(f"  restorer built in {time.perf_counter() - t0:.1f}s: {len(restorer.unigrams)} syllables, "
@@ -59,7 +57,8 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
     def run(r, restore=False, w_acc=0.3, w_rest=0.0, named=0.0, maxp_k=0):
         q = r["question"]
         rq = restored[r["id"]] if restore else None
-        toks = (words(expand(rq)) + folded_terms(q, query=True)) if rq else analyze(q, query=True)
+        toks = ([t for t in analyze(rq, query=True) if t.startswith("w:")] + folded_terms(q, query=True)) if rq \
+            else analyze(q, query=True)
         scores = view.lexical.scores(toks)
         top = np.argsort(-scores)[:200]
         lexical = {items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
@@ -105,7 +104,8 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
                 kinds.setdefault("nodiac", []).append(rank)
         ms = (time.perf_counter() - t) * 1000 / len(rows)
         n = len(ranks)
-        h = lambda k, rs=ranks: sum(1 for x in rs if x and x <= k) / len(rs)
+        def h(k, rs=ranks):
+            return sum(1 for x in rs if x and x <= k) / len(rs)
         mrr = sum(1 / x for x in ranks if x) / n
         nd = kinds.get("nodiac")
         extra = f" nodiac@5={h(5, nd):.3f}" if nd else ""
@@ -125,4 +125,3 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
             score(f"maxP rerank top{MAXP_K}, dense {wa}", maxp_k=MAXP_K, w_acc=wa)
             score(f"maxP top{MAXP_K} + restore .2 + named .2 dense {wa}", maxp_k=MAXP_K, w_acc=wa,
                   restore=True, w_rest=0.2, named=0.2)
-    statistics  # noqa: B018
