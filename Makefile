@@ -6,7 +6,7 @@ SOTAY  := $(VENV)/bin/sotay
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install dev ingest serve bot eval clean
+.PHONY: run test install dev system ingest serve bot eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,11 @@ run: ingest
 		$(SOTAY) serve --host $(HOST) --port $(PORT); \
 	fi
 
-test: dev
+# Debian packages: Chromium for the browser tests, Tesseract (vie) for OCR, LibreOffice for .doc/.rtf/.odt
+system:
+	SYSTEM_PACKAGES_STRICT=1 bash scripts/system-packages.sh
+
+test: dev system
 	$(PY) -m pytest
 
 eval: install

@@ -107,7 +107,7 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     best: tuple[float, int, Hit, list[str]] | None = None
     top_score = hits[0].score or 1.0
     for rank, hit in enumerate(hits[:PASSAGES]):
-        context = _terms(" ".join(hit.heading_path) + " " + str(hit.doc.get("name", "")))
+        context = _terms(" ".join(hit.heading_path) + " " + hit.document.name)
         parts = units(hit.text)
         for i, unit in enumerate(parts):
             if _HEADING.match(unit) and len(unit) < 120 and i + 1 < len(parts):
@@ -148,12 +148,12 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
 
 def passage_coverage(q_terms: set[str], hit: Hit, idf: Callable[[str], float]) -> float:
     """IDF mass of the question's terms that a whole passage (with its headings) contains."""
-    terms = _terms(" ".join(hit.heading_path) + " " + str(hit.doc.get("name", "")) + "\n" + hit.text)
+    terms = _terms(" ".join(hit.heading_path) + " " + hit.document.name + "\n" + hit.text)
     return sum(idf(t) for t in q_terms & terms)
 
 
-def idf_from_counts(df: dict[str, int], n: int) -> Callable[[str], float]:
+def idf_from_counts(df: Callable[[str], int], n: int) -> Callable[[str], float]:
     """Robertson IDF from document frequencies; a term the corpus never uses weighs the most."""
     def idf(term: str) -> float:
-        return math.log((n + 1) / (df.get(term, 0) + 0.5))
+        return math.log((n + 1) / (df(term) + 0.5))
     return idf

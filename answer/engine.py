@@ -1,4 +1,4 @@
-"""The one engine api/ and bot/ share: search, ask and document lookup over one index.
+"""The one engine api/ and bot/ share: search, ask, documents, and the one write path.
 
     engine = Engine.open(settings)                      # loads the model and indexes once
     engine.search(query, k=10, filters=None, offset=0) -> list[Hit]
@@ -6,33 +6,46 @@
     engine.documents(filters=None) -> list[DocumentSummary]
     engine.document(doc_id_or_number) -> Document      # raises NotFound
     engine.passage(passage_id) -> Hit                  # raises NotFound
-    engine.stats() -> dict
-    engine.add_bytes(data, filename) -> FileResult     # raises IngestError
+    engine.submit(data, filename) -> Job               # background ingest; engine.job(id) follows it
+    engine.add_bytes(data, filename) -> FileResult     # the same, waiting for it (CLI, tests)
     engine.delete(doc_id)                              # raises NotFound
+    engine.close()
+
+Every process (API, bot, `sotay ingest`) opens its own Engine on the same store; a watcher thread applies
+the others' changes from the store's change log within a second or two.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from threadpoolctl import threadpool_limits
 
+from answer.compare import compare_targets
 from answer.compose import MAX_QUESTION, compose, idf_from_counts
+from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
-from core.errors import BadQuery, NotFound
+from core.errors import BadQuery, IngestError, NotFound
 from core.settings import Settings
 from core.text import fold
 from index.build import FileResult, Indexer
 from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher
-from index.store import Store
+from index.store import CHANGES_KEPT_S, Store
 from ingest.records import Document, DocumentSummary
 
 log = logging.getLogger(__name__)
 ASK_CANDIDATES = 8
+# how often each process looks for other processes' changes, and how far back it re-reads the log
+# (writes from several processes are not ordered by their timestamps to the millisecond)
+WATCH_INTERVAL_S = 1.0
+WATCH_OVERLAP_S = 5.0
+# the lexical index is saved for the next start-up once changes have been quiet this long
+SAVE_AFTER_S = 30.0
 
 
 @dataclass
@@ -42,23 +55,37 @@ class Engine:
     searcher: Searcher
     indexer: Indexer
     llm: LLMWriter | None = None
+    jobs: JobQueue | None = None
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
-    def open(cls, settings: Settings) -> Engine:
+    def open(cls, settings: Settings, watch: bool = True) -> Engine:
         # One BLAS thread: after a matrix product OpenBLAS workers spin-wait for a while and steal the
         # cores the embedder needs next (measured: query embedding 27 ms → 83 ms on 2 cores).
         threadpool_limits(limits=1, user_api="blas")
         embedder = load_embedder(settings.embed_model)
         store = Store(settings, embedder.name)
+        store.recover()
         cache = EmbeddingCache(settings.cache_dir)
-        searcher = Searcher(store, embedder, settings.data_dir)
+        searcher = Searcher(store, embedder, settings.data_dir, cache)
+        indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]))
         llm = LLMWriter(settings) if settings.llm_url else None
-        engine = cls(settings=settings, store=store, searcher=searcher,
-                     indexer=Indexer(store, embedder, cache), llm=llm)
+        engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
+        engine.jobs = JobQueue(engine._ingest)
+        if watch:
+            threading.Thread(target=engine._watch, name="sotay-watch", daemon=True).start()
         if searcher.items:   # first-call costs (model kernels, pyvi, regexes) are paid here, not by a user
             searcher.search("công đoàn cơ sở")
         return engine
+
+    def close(self) -> None:
+        self._stop.set()
+        if self.jobs is not None:
+            self.jobs.close()
+        if self.llm is not None:
+            self.llm.close()
+        self.searcher.save()
 
     # reading ----------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
@@ -67,9 +94,12 @@ class Engine:
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         question = _check(question)
+        comparison = compare_targets(self, question, filters)
+        if comparison is not None:
+            return comparison
         hits = self.searcher.search(question, k=ASK_CANDIDATES, filters=filters)
         view = self.searcher.view
-        idf = idf_from_counts(view.df, len(view.items))
+        idf = idf_from_counts(view.doc_freq, view.size)
         answer = compose(question, hits, idf, base_url=self.settings.public_url)
         if self.llm is not None and answer.found:
             return self.llm.rewrite(question, hits, fallback=answer)
@@ -78,7 +108,7 @@ class Engine:
     def documents(self, filters: Filters | None = None) -> list[DocumentSummary]:
         docs = self.store.list_documents()
         if filters is not None:
-            docs = [d for d in docs if _matches(d, filters)]
+            docs = [d for d in docs if filters.matches(d)]
         return sorted(docs, key=lambda d: (d.meta.date or "", d.id), reverse=True)
 
     def document(self, key: str) -> Document:
@@ -101,23 +131,61 @@ class Engine:
         return view.hit(passage_id)
 
     def stats(self) -> dict:
-        return {"documents": self.store.document_count(), "passages": len(self.searcher.items),
-                "embed_model": self.searcher.embedder.name}
+        view = self.searcher.view
+        return {"documents": len(view.docs), "passages": view.size, "embed_model": self.searcher.embedder.name}
 
     # writing -----------------------------------------------------------------------
-    def add_bytes(self, data: bytes, filename: str) -> FileResult:
-        with self._write_lock:
-            result = self.indexer.add_bytes(data, filename)
-            if result.status != "unchanged":
-                self.searcher.reload()
-            return result
+    def submit(self, data: bytes, filename: str) -> Job:
+        """Queue a file for the background worker; returns at once."""
+        assert self.jobs is not None
+        return self.jobs.submit(data, filename)
 
-    def delete(self, doc_id: str) -> None:
+    def job(self, job_id: str) -> Job:
+        assert self.jobs is not None
+        return self.jobs.get(job_id)
+
+    def add_bytes(self, data: bytes, filename: str) -> FileResult:
+        """Ingest and wait (CLI, tests); raises IngestError like the job would report it."""
+        job = self.jobs.wait(self.submit(data, filename).id) if self.jobs else None
+        if job is None or job.result is None:
+            raise IngestError(job.error if job and job.error else f"{filename}: không nạp được")
+        return job.result
+
+    def _ingest(self, data: bytes, filename: str, progress) -> FileResult:
         with self._write_lock:
-            if self.store.get_document(doc_id) is None:
+            return self.indexer.add_bytes(data, filename, progress=progress)
+
+    def delete(self, doc_id: str) -> DocumentSummary:
+        """Remove a listed document; returns what was removed so the caller can say so."""
+        with self._write_lock:
+            summary = next((d for d in self.store.list_documents() if d.id == doc_id), None)
+            if summary is None:
                 raise NotFound(f"Không có văn bản '{doc_id}'")
-            self.store.delete(doc_id)
-            self.searcher.reload()
+            self.indexer.delete(doc_id)
+            log.info("deleted %s (%s)", doc_id, summary.name)
+            return summary
+
+    # other processes' changes -------------------------------------------------------
+    def _watch(self) -> None:
+        since, seen, dirty_at = time.time(), set(), 0.0
+        while not self._stop.wait(WATCH_INTERVAL_S):
+            try:
+                changes = self.store.changes_since(since - WATCH_OVERLAP_S)
+                fresh = [c for c in changes if c.id not in seen and c.id not in self.store.own_changes]
+                if fresh:
+                    if time.time() - since > CHANGES_KEPT_S:
+                        self.searcher.reload()
+                    else:
+                        self.searcher.apply(sorted({c.doc_id for c in fresh}))
+                    dirty_at = time.time()
+                # only once applied: a change that failed to apply (the writer was mid-write) is retried
+                seen = {c.id for c in changes}
+                since = max([since, *(c.ts for c in changes)])
+                if dirty_at and time.time() - dirty_at > SAVE_AFTER_S:
+                    self.searcher.save()
+                    dirty_at = 0.0
+            except Exception as e:   # a store hiccup must not end the watcher; the next round tries again
+                log.warning("applying other processes' changes failed (%s); retrying", e)
 
 
 def _check(text: str) -> str:
@@ -127,20 +195,3 @@ def _check(text: str) -> str:
     if len(text) > MAX_QUESTION:
         raise BadQuery(f"Câu hỏi quá dài (tối đa {MAX_QUESTION} ký tự)")
     return text
-
-
-def _matches(doc: DocumentSummary, f: Filters) -> bool:
-    m = doc.meta
-    if f.doc_id and doc.id != f.doc_id:
-        return False
-    if f.doc_type and (m.doc_type or "").lower() != f.doc_type.lower():
-        return False
-    if f.issuer and f.issuer.lower() not in (m.issuer or "").lower():
-        return False
-    if f.year and not (m.date or "").startswith(str(f.year)):
-        return False
-    if f.date_from and (not m.date or m.date < f.date_from):
-        return False
-    if f.date_to and (not m.date or m.date > f.date_to):
-        return False
-    return True

@@ -27,7 +27,7 @@ def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()
     """Uploads and deletions need X-API-Key = SOTAY_API_KEY, and are off when no key is set."""
     if not settings.api_key:
         raise HTTPException(403, "Tải lên/xóa văn bản đang tắt: chưa đặt SOTAY_API_KEY trên máy chủ")
-    if not x_api_key or not hmac.compare_digest(x_api_key, settings.api_key):
+    if not x_api_key or not hmac.compare_digest(x_api_key.encode(), settings.api_key.encode()):
         raise HTTPException(401, "Sai hoặc thiếu X-API-Key")
 
 

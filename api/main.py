@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
-from api.routes import documents, health, search, telegram
+from api.routes import documents, health, jobs, search, telegram, trainers
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         yield
         if app.state.telegram is not None:
             await shutdown(app.state.telegram)
+        if engine is None:   # an engine handed in (tests) belongs to whoever opened it
+            app.state.engine.close()
 
     app = FastAPI(title="Sổ tay API", version="0.1.0", lifespan=lifespan,
                   description="Hỏi đáp và tra cứu văn bản Công đoàn, trả lời kèm trích dẫn.")
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(jobs.router)
     app.include_router(telegram.router)
+    app.include_router(trainers.router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from answer.jobs import Job
 from answer.records import Answer
+from index.build import FileResult
 from index.records import Filters, Hit
 from ingest.records import Document, DocumentSummary
 
@@ -29,7 +31,9 @@ class Result(BaseModel):
 
     @classmethod
     def of(cls, h: Hit) -> "Result":
-        doc = DocInfo(**{k: (h.doc.get(k) or None) for k in DocInfo.model_fields})
+        m = h.document.meta
+        doc = DocInfo(title=m.title, name=h.document.name, doc_type=m.doc_type, number=m.number, date=m.date,
+                      issuer=m.issuer)
         return cls(passage_id=h.passage_id, text=h.text, citation=h.citation, score=h.score, doc_id=h.doc_id,
                    section_id=h.section_id, heading_path=list(h.heading_path), doc=doc)
 
@@ -95,12 +99,15 @@ class DocumentOut(BaseModel):
     recipients: list[str]
     source: str
     n_sections: int
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
     @classmethod
     def of(cls, d: DocumentSummary) -> DocumentOut:
         m = d.meta
         return cls(id=d.id, name=d.name, title=m.title, doc_type=m.doc_type, number=m.number, date=m.date,
                    place=m.place, issuer=m.issuer, signer=m.signer, recipients=list(m.recipients),
+                   ocr=m.ocr_confidence is not None, ocr_confidence=m.ocr_confidence,
                    source=d.source, n_sections=d.n_sections)
 
 
@@ -125,9 +132,36 @@ class DocumentFull(DocumentOut):
         return cls(**base, sections=sections)
 
 
-class UploadOut(BaseModel):
-    id: str | None
-    status: str
+class IngestOut(BaseModel):
+    """What an ingest did: the document recognised, and whether it was new, updated or unchanged."""
+
+    status: str                   # added | updated | unchanged
+    doc_id: str | None
     source: str
     passages: int
+    previous: str | None = None   # file the replaced version came from, when this was an update
+    message: str
     document: DocumentOut | None = None
+
+    @classmethod
+    def of(cls, r: FileResult) -> IngestOut:
+        return cls(status=r.status, doc_id=r.doc_id, source=r.source, passages=r.passages, previous=r.previous,
+                   message=r.describe(), document=DocumentOut.of(r.document) if r.document else None)
+
+
+class JobOut(BaseModel):
+    id: str
+    job_id: str
+    url: str
+    source: str
+    status: str                   # queued | running | done | failed
+    stage: str
+    progress: float
+    error: str | None = None
+    result: IngestOut | None = None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        return cls(id=job.id, job_id=job.id, url=f"/jobs/{job.id}", source=job.source, status=job.status,
+                   stage=job.stage, progress=job.progress, error=job.error,
+                   result=IngestOut.of(job.result) if job.result else None)

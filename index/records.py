@@ -1,15 +1,17 @@
-"""Records that flow out of the index: Filters for a query and the Hit it returns."""
+"""Records that flow out of the index: the Filters of a query and the Hit it returns."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from ingest.records import DocumentSummary, Passage
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Metadata filters; None means "any"."""
+    """Metadata filters; None means "any". The one definition of what a filter means: `matches`."""
 
     doc_type: str | None = None
-    issuer: str | None = None
+    issuer: str | None = None     # any part of the issuing organisation, case-insensitive
     year: int | None = None
     date_from: str | None = None   # ISO date, inclusive
     date_to: str | None = None     # ISO date, inclusive
@@ -18,16 +20,49 @@ class Filters:
     def is_empty(self) -> bool:
         return not any(v is not None for v in vars(self).values())
 
+    def matches(self, doc: DocumentSummary) -> bool:
+        m = self.doc_type, self.issuer, self.year, self.date_from, self.date_to, self.doc_id
+        doc_type, issuer, year, date_from, date_to, doc_id = m
+        meta = doc.meta
+        date = meta.date or ""
+        return all((
+            not doc_id or doc.id == doc_id,
+            not doc_type or (meta.doc_type or "").lower() == doc_type.lower(),
+            not issuer or issuer.lower() in (meta.issuer or "").lower(),
+            not year or date.startswith(f"{year:04d}"),
+            not date_from or (bool(date) and date >= date_from),
+            not date_to or (bool(date) and date <= date_to),
+        ))
+
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked passage with what is needed to cite it."""
+    """A ranked passage with the document it belongs to: everything needed to show and cite it."""
 
-    passage_id: str
-    doc_id: str
-    section_id: str
-    heading_path: tuple[str, ...]
-    citation: str
-    text: str
+    passage: Passage
     score: float
-    doc: dict = field(default_factory=dict)   # title, doc_type, number, date, issuer, name
+    document: DocumentSummary
+
+    @property
+    def passage_id(self) -> str:
+        return self.passage.id
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.doc_id
+
+    @property
+    def section_id(self) -> str:
+        return self.passage.section_id
+
+    @property
+    def heading_path(self) -> tuple[str, ...]:
+        return self.passage.heading_path
+
+    @property
+    def citation(self) -> str:
+        return self.passage.citation
+
+    @property
+    def text(self) -> str:
+        return self.passage.text

@@ -1,9 +1,13 @@
-"""Hybrid search: BM25 over analysed tokens + dense vectors stored in Chroma, fused, filtered, ranked."""
+"""Hybrid search: BM25 over analysed tokens + dense vectors stored in Chroma, fused, filtered, ranked.
+
+The in-process `View` is immutable; a change to the store (this process's or another's) builds a new View
+from the old one with that document's rows removed and re-added, and swaps it in as one object, so a
+search never sees half an update and a change costs one document, not the corpus.
+"""
 from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,11 +15,12 @@ import numpy as np
 
 from index import fuse
 from index.analyze import has_diacritics
-from index.embed import Embedder
+from index.embed import Embedder, EmbeddingCache, dense_text
 from index.hints import DENSE_WEIGHT_RESTORED, Hints, boost_named
-from index.lexical import Lexical
+from index.lexical import Lexical, fingerprint
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
+from ingest.records import DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
 
@@ -28,86 +33,140 @@ DENSE_WEIGHT_PLAIN = 0.0
 
 @dataclass(frozen=True)
 class View:
-    """Everything a query reads, swapped as one object on reload so a search never sees half an update."""
+    """Everything a query reads, swapped as one object on change so a search never sees half an update."""
 
-    items: list[StoredPassage]
+    passages: tuple[Passage, ...]
     position: dict[str, int]
+    docs: dict[str, DocumentSummary]
+    doc_of_row: np.ndarray      # object array: the doc id of each row
     lexical: Lexical
-    df: Counter[str]
-    cols: dict[str, np.ndarray]
-    vectors: np.ndarray          # (passages, dim), unit length, row i belongs to items[i]
+    vectors: np.ndarray         # (rows, dim), unit length; zero rows until a document's vectors are written
+    has_vector: np.ndarray      # bool per row
+    dim: int
+
+    @property
+    def size(self) -> int:
+        return len(self.passages)
 
     @classmethod
-    def build(cls, items: list[StoredPassage], bm25_dir: Path) -> View:
-        ids = [it.passage.id for it in items]
-        df: Counter[str] = Counter()
-        for it in items:
-            df.update(set(it.lex))
-        cols = {
-            key: np.array([it.meta.get(key) or (0 if key in ("year", "date_num") else "") for it in items])
-            for key in ("doc_id", "doc_type", "issuer", "year", "date_num")
-        }
-        vectors = np.stack([it.vector for it in items]) if items else np.zeros((0, 1), dtype=np.float32)
-        return cls(items=items, position={pid: i for i, pid in enumerate(ids)},
-                   lexical=Lexical.load_or_build(bm25_dir, ids, [it.lex for it in items]), df=df, cols=cols,
-                   vectors=vectors)
+    def empty(cls, dim: int) -> View:
+        return cls((), {}, {}, np.zeros(0, object), Lexical.empty(), np.zeros((0, dim), np.float32),
+                   np.zeros(0, bool), dim)
+
+    def replaced(self, doc_ids: set[str], items: list[StoredPassage], vectors: list[np.ndarray | None],
+                 docs: dict[str, DocumentSummary], lexical: Lexical | None = None) -> View:
+        """A new view with these documents' rows dropped and `items` (their current passages, with their
+        vectors or None) appended."""
+        drop = np.flatnonzero(np.isin(self.doc_of_row, list(doc_ids))) if doc_ids and self.size else np.zeros(0, int)
+        keep = np.ones(self.size, bool)
+        keep[drop] = False
+        passages = tuple(p for p, k in zip(self.passages, keep) if k) + tuple(it.passage for it in items)
+        new_vectors = np.stack([v if v is not None else np.zeros(self.dim, np.float32)
+                                for v in vectors]) if items else np.zeros((0, self.dim), np.float32)
+        if lexical is None:
+            lexical = (self.lexical.removed(drop) if len(drop) else self.lexical).added([it.lex for it in items])
+        all_docs = {k: v for k, v in self.docs.items() if k not in doc_ids}
+        all_docs.update({k: v for k, v in docs.items() if any(it.passage.doc_id == k for it in items)})
+        return View(
+            passages=passages, position={p.id: i for i, p in enumerate(passages)}, docs=all_docs,
+            doc_of_row=np.concatenate([self.doc_of_row[keep], np.array([it.passage.doc_id for it in items],
+                                                                       dtype=object)]),
+            lexical=lexical, vectors=np.concatenate([self.vectors[keep], new_vectors]),
+            has_vector=np.concatenate([self.has_vector[keep], [v is not None for v in vectors]]).astype(bool),
+            dim=self.dim,
+        )
 
     def dense(self, query: np.ndarray, n: int, mask: np.ndarray | None) -> dict[str, float]:
         """Exact cosine over the stored vectors: at these corpus sizes (tens of thousands of passages)
         one matrix product costs about a millisecond, less than a round trip to Chroma's ANN index,
-        and the filter mask applies as it is."""
+        and the filter mask applies as it is. Rows whose vectors are not written yet score nothing."""
+        if not self.size:
+            return {}
         sims = self.vectors @ query
+        sims = np.where(self.has_vector, sims, -np.inf)
         if mask is not None:
             sims = np.where(mask, sims, -np.inf)
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
-        return {self.items[i].passage.id: float(sims[i]) for i in top if np.isfinite(sims[i])}
+        return {self.passages[i].id: float(sims[i]) for i in top if np.isfinite(sims[i])}
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
+        """Rows whose document `filters.matches`: the one filter definition, applied per document."""
         if filters is None or filters.is_empty():
             return None
-        c = self.cols
-        mask = np.ones(len(self.items), dtype=bool)
-        if filters.doc_id:
-            mask &= c["doc_id"] == filters.doc_id
-        if filters.doc_type:
-            mask &= np.char.lower(c["doc_type"].astype(str)) == filters.doc_type.lower()
-        if filters.issuer:
-            mask &= np.char.find(np.char.lower(c["issuer"].astype(str)), filters.issuer.lower()) >= 0
-        if filters.year:
-            mask &= c["year"] == int(filters.year)
-        if filters.date_from:
-            mask &= c["date_num"] >= int(filters.date_from.replace("-", ""))
-        if filters.date_to:
-            mask &= (c["date_num"] <= int(filters.date_to.replace("-", ""))) & (c["date_num"] > 0)
-        return mask
+        wanted = [doc_id for doc_id, doc in self.docs.items() if filters.matches(doc)]
+        return np.isin(self.doc_of_row, wanted)
 
     def hit(self, pid: str, score: float = 0.0) -> Hit:
-        it = self.items[self.position[pid]]
-        p = it.passage
-        return Hit(passage_id=p.id, doc_id=p.doc_id, section_id=p.section_id, heading_path=p.heading_path,
-                   citation=p.citation, text=p.text, score=round(float(score), 4), doc=dict(it.meta))
+        passage = self.passages[self.position[pid]]
+        return Hit(passage=passage, score=round(float(score), 4), document=self.docs[passage.doc_id])
+
+    def doc_freq(self, term: str) -> int:
+        tid = self.lexical.vocab.get(term)
+        return 0 if tid is None else int(self.lexical.df[tid])
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Embedder, data_dir: Path, fusion: str = "weighted") -> None:
+    def __init__(self, store: Store, embedder: Embedder, data_dir: Path, cache: EmbeddingCache,
+                 fusion: str = "weighted") -> None:
         self.store = store
         self.embedder = embedder
-        self.data_dir = data_dir
+        self.cache = cache
+        self.lexical_dir = data_dir / "lexical"
         self.fusion = fusion
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] = {}
+        self.view = View.empty(embedder.dim)
         self.reload()
 
     def reload(self) -> None:
-        """Rebuild the in-process view (BM25 + filter columns) from what Chroma stores."""
-        self.view = View.build(self.store.all_passages(), self.data_dir / "bm25")
-        self.hints = Hints.build((it.passage.text for it in self.view.items), self.store.list_documents())
-        log.info("search index ready: %d passages", len(self.view.items))
+        """Build the view from everything the store holds (start-up, or a change log that was missed)."""
+        items = self.store.current_passages()
+        docs = {d.id: d for d in self.store.list_documents()}
+        key = fingerprint([f"{it.passage.id}@{it.version}" for it in items])
+        lexical = _load_lexical(self.lexical_dir, key, len(items))
+        fresh = lexical is None
+        view = View.empty(self.embedder.dim).replaced(set(), items, self._vectors_of(items), docs, lexical)
+        if fresh and items:
+            _save_lexical(view.lexical, self.lexical_dir, key)
+        with self._lock:
+            self.view = view
+        self.hints = Hints.build(view.passages, view.docs.values())
+        log.info("search index ready: %d passages", view.size)
+
+    def apply(self, doc_ids: list[str]) -> None:
+        """Bring these documents up to date from the store (added, updated, vectors written or deleted)."""
+        if not doc_ids:
+            return
+        items = self.store.current_passages(doc_ids)
+        vectors = self._vectors_of(items)
+        docs = {d.id: d for d in self.store.list_documents() if d.id in set(doc_ids)}
+        with self._lock:   # writers serialise here; readers keep using the old view until the swap
+            self.view = self.view.replaced(set(doc_ids), items, vectors, docs)
+        self.hints = Hints.build(self.view.passages, self.view.docs.values())
+        log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
+
+    def _vectors_of(self, items: list[StoredPassage]) -> list[np.ndarray | None]:
+        """Written vectors, from the shared embedding cache, else from Chroma (a replica on another machine)."""
+        vectors: list[np.ndarray | None] = [None] * len(items)
+        dense = [i for i, it in enumerate(items) if it.dense]
+        found = self.cache.lookup(self.embedder.name, [dense_text(items[i].passage) for i in dense])
+        for i, v in zip(dense, found):
+            vectors[i] = v
+        missing = [i for i in dense if vectors[i] is None]
+        if missing:
+            for i, v in zip(missing, self.store.vectors([items[i] for i in missing])):
+                vectors[i] = v
+        return vectors
+
+    def save(self) -> None:
+        """Persist the lexical index for a fast next start-up."""
+        view = self.view
+        _save_lexical(view.lexical, self.lexical_dir, fingerprint(_row_keys(self.store, view)))
 
     @property
-    def items(self) -> list[StoredPassage]:
-        return self.view.items
+    def items(self) -> tuple[Passage, ...]:
+        return self.view.passages
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
         view = self.view
@@ -116,7 +175,7 @@ class Searcher:
 
     def rank(self, query: str, filters: Filters | None = None, view: View | None = None) -> list[tuple[str, float]]:
         view = view or self.view
-        if not view.items:
+        if not view.size:
             return []
         plan = self.hints.plan(query)
         scores = view.lexical.scores(plan.tokens)
@@ -124,7 +183,7 @@ class Searcher:
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:LEX_CANDIDATES]
-        lexical = {view.items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
+        lexical = {view.passages[i].id: float(scores[i]) for i in top if scores[i] > 0}
         weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else \
             DENSE_WEIGHT_RESTORED if plan.restored else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
@@ -135,7 +194,7 @@ class Searcher:
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
-        fused = boost_named(fused, lambda pid: view.items[view.position[pid]].meta["doc_id"], plan.named)
+        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], plan.named)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:
@@ -149,3 +208,23 @@ class Searcher:
                     self._vectors.pop(next(iter(self._vectors)))
                 self._vectors[query] = vector
         return vector
+
+
+def _row_keys(store: Store, view: View) -> list[str]:
+    versions = store.versions()
+    return [f"{p.id}@{versions.get(p.doc_id, '')}" for p in view.passages]
+
+
+def _load_lexical(folder: Path, key: str, rows: int) -> Lexical | None:
+    if folder.exists() and not folder.is_dir():
+        log.warning("%s is a file, not the lexical index folder; the index is rebuilt in memory", folder)
+        return None
+    return Lexical.load(folder, key, rows) if rows else None
+
+
+def _save_lexical(lexical: Lexical, folder: Path, key: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lexical.save(folder, key)
+    except OSError as e:   # a read-only or blocked data dir costs start-up time, never the service
+        log.warning("could not save the lexical index in %s (%s); it is rebuilt at each start", folder, e)

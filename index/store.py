@@ -1,10 +1,23 @@
-"""Chroma holds everything durable: passages with metadata, embeddings and lexical tokens, and one
-record per document (metadata + section tree). Embeddings are always passed in explicitly, and both
-search legs are derived from what is stored here, so replicas sharing one Chroma server agree."""
+"""Chroma holds everything durable: passages (text, metadata, lexical tokens, embeddings), one record per
+document (metadata + section tree) and a change log. Both search legs are derived from what is stored
+here, so processes and replicas sharing one data dir or one Chroma server agree.
+
+Versions and crash safety. A document's passages carry the version (content hash) they belong to, and its
+record names the current `version` and, while a write is under way, the `pending` one:
+  1. the record is marked `pending` (a new document's record has no version yet: it is not listed);
+  2. the new version's passages are written (searchable only once they are current);
+  3. the record is flipped to the new version in one upsert — readers see the old version or the new;
+  4. the old version's passages are deleted, and the change is logged for other processes.
+A crash anywhere leaves a `pending` mark; `recover()` (run by every writer before writing) removes the
+half-written passages, so each document is whole or absent. Deleting unlists the record first.
+"""
 from __future__ import annotations
 
 import json
 import logging
+import os
+import time
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -19,14 +32,27 @@ from ingest.records import DocMeta, Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
 _BATCH = 2000
+SCHEMA = 2              # 2: versioned passages, pending marks, change log
+CHANGES_KEPT_S = 3600   # change records older than this are pruned; a process away longer reloads fully
+# a pending mark older than this is a crashed write, not one under way: writing a document's passages takes
+# seconds (its embeddings are written after the flip, outside the mark), the 208 laws' largest under a minute
+PENDING_LEASE_S = 600
 
 
 @dataclass(frozen=True)
 class StoredPassage:
     passage: Passage
+    version: str
     lex: list[str]
-    meta: dict        # doc display fields + filter fields
-    vector: np.ndarray
+    dense: bool                   # False until the document's embeddings are written
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    ts: float
+    doc_id: str
+    op: str                       # "put" | "vectors" | "delete"
 
 
 class ExplicitOnly(EmbeddingFunction):
@@ -51,13 +77,14 @@ class ExplicitOnly(EmbeddingFunction):
 
 
 def doc_fields(doc: Document) -> dict:
-    """The document facts every passage carries (for filters and for display)."""
+    """The document facts kept in its record's metadata (lists and filters read them without the tree)."""
     m = doc.meta
-    date = m.date or ""
     return {
-        "doc_id": doc.id, "name": doc.name, "title": m.title or "", "doc_type": m.doc_type or "",
-        "number": m.number or "", "date": date, "issuer": m.issuer or "", "place": m.place or "",
-        "year": int(date[:4]) if date else 0, "date_num": int(date.replace("-", "")) if date else 0,
+        "name": doc.name, "title": m.title or "", "doc_type": m.doc_type or "", "number": m.number or "",
+        "date": m.date or "", "issuer": m.issuer or "", "place": m.place or "", "signer": m.signer or "",
+        "source": doc.source, "content_hash": doc.content_hash, "n_sections": len(doc.sections),
+        "recipients": json.dumps(list(m.recipients), ensure_ascii=False),
+        "ocr_confidence": -1.0 if m.ocr_confidence is None else float(m.ocr_confidence),
     }
 
 
@@ -77,7 +104,7 @@ class Store:
         base = settings.collection
         self.passages = self.client.get_or_create_collection(
             f"{base}_passages", embedding_function=ExplicitOnly(),
-            metadata={"hnsw:space": "cosine", "embed_model": model_name},
+            metadata={"hnsw:space": "cosine", "embed_model": model_name, "schema": SCHEMA},
         )
         found = (self.passages.metadata or {}).get("embed_model")
         if found and found != model_name:
@@ -85,93 +112,208 @@ class Store:
                 f"Chỉ mục được tạo bằng mô hình {found!r}, khác SOTAY_EMBED_MODEL={model_name!r}. "
                 f"Hãy xóa {settings.data_dir} rồi nạp lại, hoặc dùng lại mô hình cũ."
             )
+        if (self.passages.metadata or {}).get("schema") != SCHEMA and self.passages.count():
+            raise SotayError(
+                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (không có phiên bản văn bản). "
+                f"Hãy xóa thư mục đó rồi nạp lại văn bản: sotay ingest <thư mục văn bản>"
+            )
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
+        self.changes = self.client.get_or_create_collection(f"{base}_changes", embedding_function=ExplicitOnly())
+        self.own_changes: set[str] = set()   # changes this process made: its readers are already up to date
 
     # documents -----------------------------------------------------------------
     def get_document(self, doc_id: str) -> Document | None:
-        got = self.documents.get(ids=[doc_id], include=["documents"])
-        return Document.from_dict(json.loads(got["documents"][0])) if got["ids"] else None
+        got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"] or not got["metadatas"][0].get("version"):
+            return None
+        return Document.from_dict(json.loads(got["documents"][0]))
 
     def list_documents(self) -> list[DocumentSummary]:
-        """From record metadata only: parsing every section tree would cost seconds on a law corpus."""
-        got = self.documents.get(include=["metadatas"])
+        """Listed documents (a current version) from record metadata only: no section tree is parsed."""
+        got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
         return [_summary(doc_id, meta) for doc_id, meta in zip(got["ids"], got["metadatas"])]
 
-    def documents_from_source(self, source: str) -> list[str]:
-        return self.documents.get(where={"source": source}, include=[])["ids"]
+    def versions(self) -> dict[str, str]:
+        """doc id → current version, for listed documents."""
+        got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
+        return {doc_id: meta["version"] for doc_id, meta in zip(got["ids"], got["metadatas"])}
+
+    def record(self, doc_id: str) -> dict | None:
+        got = self.documents.get(ids=[doc_id], include=["metadatas"])
+        return got["metadatas"][0] if got["ids"] else None
 
     # writes ----------------------------------------------------------------------
-    def put(self, doc: Document, passages: list[Passage], vectors: np.ndarray, lex: list[list[str]]) -> None:
-        """Replace a document's passages and record. Everything is computed before the first write;
-        on a failed write the new passages are removed again so no half document stays."""
-        fields = doc_fields(doc)
-        ids = [p.id for p in passages]
-        old = set(self.passages.get(where={"doc_id": doc.id}, include=[])["ids"])
-        try:
-            for i in range(0, len(passages), _BATCH):
-                chunk = slice(i, i + _BATCH)
-                self.passages.upsert(
-                    ids=ids[chunk],
-                    embeddings=vectors[chunk].tolist(),
-                    documents=[p.text for p in passages[chunk]],
-                    metadatas=[
-                        {**fields, "section_id": p.section_id, "citation": p.citation,
-                         "heading_path": json.dumps(list(p.heading_path), ensure_ascii=False),
-                         "lex": " ".join(tokens)}
-                        for p, tokens in zip(passages[chunk], lex[chunk])
-                    ],
-                )
-            stale = sorted(old - set(ids))
-            if stale:
-                self.passages.delete(ids=stale)
-            self.documents.upsert(
-                ids=[doc.id], embeddings=[[1.0]],
-                documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
-                metadatas=[{"source": doc.source, "content_hash": doc.content_hash, **fields,
-                            "signer": doc.meta.signer or "", "n_sections": len(doc.sections),
-                            "recipients": json.dumps(list(doc.meta.recipients), ensure_ascii=False)}],
+    def begin(self, doc: Document, version: str) -> str | None:
+        """Mark a write of `version` under way; returns the current version ("" or None for a new one)."""
+        meta = self.record(doc.id)
+        if meta is None:
+            meta = {**doc_fields(doc), "version": ""}
+            document = json.dumps(doc.to_dict(), ensure_ascii=False)
+        else:
+            document = self.documents.get(ids=[doc.id], include=["documents"])["documents"][0]
+        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[document],
+                              metadatas=[{**meta, "pending": version, "pending_at": time.time()}])
+        crash_point("begun")
+        return meta.get("version") or None
+
+    def write_passages(self, doc_id: str, version: str, passages: list[Passage], lex: list[list[str]],
+                       vectors: np.ndarray | None, dim: int) -> None:
+        """Add one version's passages; without vectors they get zeros and `dense: False` until set_vectors."""
+        ids = [versioned(p.id, version) for p in passages]
+        zeros = [[0.0] * dim] * len(passages)
+        for i in range(0, len(passages), _BATCH):
+            chunk = slice(i, i + _BATCH)
+            self.passages.upsert(
+                ids=ids[chunk],
+                embeddings=vectors[chunk].tolist() if vectors is not None else zeros[chunk],
+                documents=[p.text for p in passages[chunk]],
+                metadatas=[
+                    {"doc_id": doc_id, "version": version, "section_id": p.section_id, "citation": p.citation,
+                     "passage_id": p.id, "heading_path": json.dumps(list(p.heading_path), ensure_ascii=False),
+                     "lex": " ".join(tokens), "dense": vectors is not None}
+                    for p, tokens in zip(passages[chunk], lex[chunk])
+                ],
             )
-        except Exception:
-            new = sorted(set(ids) - old)
-            if new:
-                self.passages.delete(ids=new)
-            raise
+            crash_point("passages")
+
+    def commit(self, doc: Document, version: str) -> None:
+        """Make `version` current in one upsert, then drop the other versions' passages and log it."""
+        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]],
+                              documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
+                              metadatas=[{**doc_fields(doc), "version": version, "pending": ""}])
+        crash_point("flipped")
+        self.passages.delete(where={"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
+        self.log_change(doc.id, "put")
+
+    def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray) -> None:
+        ids = [versioned(pid, version) for pid in passage_ids]
+        for i in range(0, len(ids), _BATCH):
+            chunk = slice(i, i + _BATCH)
+            self.passages.update(ids=ids[chunk], embeddings=vectors[chunk].tolist(),
+                                 metadatas=[{"dense": True}] * len(ids[chunk]))
+        self.log_change(doc_id, "vectors")
 
     def delete(self, doc_id: str) -> None:
+        """Unlist first, then remove the passages, then the record: a crash leaves nothing listed half."""
+        meta = self.record(doc_id)
+        if meta is not None:
+            self.documents.update(ids=[doc_id], metadatas=[{**meta, "version": "", "pending": "delete",
+                                                            "pending_at": time.time()}])
+        crash_point("unlisted")
         self.passages.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
+        self.log_change(doc_id, "delete")
+
+    def recover(self, older_than: float = PENDING_LEASE_S) -> list[str]:
+        """Clean up after writes a crash interrupted: unlisted records and half-written versions are removed.
+        Only marks older than `older_than` seconds count, so a write another process is doing right now is
+        left alone (re-ingesting a document also completes its interrupted write, by overwriting it)."""
+        got = self.documents.get(where={"$or": [{"pending": {"$ne": ""}}, {"version": ""}]}, include=["metadatas"])
+        cleaned = []
+        for doc_id, meta in zip(got["ids"], got["metadatas"]):
+            if time.time() - float(meta.get("pending_at") or 0) < older_than:
+                continue
+            cleaned.append(doc_id)
+            current, pending = meta.get("version") or "", meta.get("pending") or ""
+            if not current:
+                self.passages.delete(where={"doc_id": doc_id})
+                self.documents.delete(ids=[doc_id])
+            else:
+                if pending and pending != current:
+                    self.passages.delete(where={"$and": [{"doc_id": doc_id}, {"version": pending}]})
+                self.documents.update(ids=[doc_id], metadatas=[{**meta, "pending": ""}])
+            self.log_change(doc_id, "put" if current else "delete")
+            log.warning("recovered an interrupted write of %s", doc_id)
+        return cleaned
+
+    # the change log -----------------------------------------------------------------
+    def log_change(self, doc_id: str, op: str) -> None:
+        now = time.time()
+        change_id = uuid.uuid4().hex
+        self.own_changes.add(change_id)
+        self.changes.add(ids=[change_id], embeddings=[[1.0]], metadatas=[{"ts": now, "doc_id": doc_id, "op": op}])
+        self.changes.delete(where={"ts": {"$lt": now - CHANGES_KEPT_S}})
+
+    def changes_since(self, ts: float) -> list[Change]:
+        got = self.changes.get(where={"ts": {"$gte": ts}}, include=["metadatas"])
+        out = [Change(i, m["ts"], m["doc_id"], m["op"]) for i, m in zip(got["ids"], got["metadatas"])]
+        return sorted(out, key=lambda c: c.ts)
 
     # reads for the in-process indexes -------------------------------------------------
-    def all_passages(self) -> list[StoredPassage]:
+    def current_passages(self, doc_ids: list[str] | None = None) -> list[StoredPassage]:
+        """The passages of listed documents' current versions (all, or of these documents), without their
+        vectors: local Chroma cannot read back vectors another process wrote after this one loaded its
+        segment, so readers take them from the shared embedding cache (`vectors` is the fallback)."""
+        versions = self.versions()
+        where = None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
+        if doc_ids is not None and not doc_ids:
+            return []
         out: list[StoredPassage] = []
-        total = self.passages.count()
-        for offset in range(0, total, _BATCH):
-            got = self.passages.get(include=["documents", "metadatas", "embeddings"], limit=_BATCH, offset=offset)
-            for pid, text, meta, vec in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"]):
-                out.append(_stored(pid, text, meta, vec))
-        return out
+        offset = 0
+        while True:
+            got = self.passages.get(where=where, include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            for text, meta in zip(got["documents"], got["metadatas"]):
+                if versions.get(meta.get("doc_id")) == meta.get("version"):
+                    out.append(_stored(text, meta))
+            if len(got["ids"]) < _BATCH:
+                return out
+            offset += _BATCH
+
+    def vectors(self, items: list[StoredPassage]) -> list[np.ndarray | None]:
+        """Stored vectors of these passages from Chroma (a Chroma server, or one this process wrote)."""
+        ids = [versioned(it.passage.id, it.version) for it in items]
+        out: dict[str, np.ndarray] = {}
+        try:
+            for i in range(0, len(ids), _BATCH):
+                got = self.passages.get(ids=ids[i:i + _BATCH], include=["embeddings"])
+                out.update({k: np.asarray(v, dtype=np.float32) for k, v in zip(got["ids"], got["embeddings"])})
+        except Exception as e:   # chromadb raises InternalError for records its segment has not loaded
+            log.warning("vectors not readable from Chroma (%s); the dense leg waits for the cache", e)
+        return [out.get(k) for k in ids]
+
+    def without_vectors(self) -> list[tuple[str, str, list[str]]]:
+        """(doc id, version, passage ids) of current passages whose embeddings were never written."""
+        versions = self.versions()
+        got = self.passages.get(where={"dense": False}, include=["metadatas"])
+        todo: dict[tuple[str, str], list[str]] = {}
+        for meta in got["metadatas"]:
+            if versions.get(meta["doc_id"]) == meta["version"]:
+                todo.setdefault((meta["doc_id"], meta["version"]), []).append(meta["passage_id"])
+        return [(d, v, pids) for (d, v), pids in todo.items()]
 
     def passage_count(self) -> int:
         return self.passages.count()
 
     def document_count(self) -> int:
-        return self.documents.count()
+        return len(self.versions())
+
+
+def crash_point(name: str) -> None:
+    """Test hook for the crash tests: SOTAY_TEST_CRASH_AT=<name> ends the process here as kill -9 would."""
+    if os.environ.get("SOTAY_TEST_CRASH_AT") == name:
+        os._exit(9)
+
+
+def versioned(passage_id: str, version: str) -> str:
+    """The stored id: the same passage of two versions of a document must not overwrite each other."""
+    return f"{passage_id}@{version}"
 
 
 def _summary(doc_id: str, meta: dict) -> DocumentSummary:
     text = {k: (meta.get(k) or None) for k in ("doc_type", "number", "issuer", "place", "date", "title", "signer")}
     recipients = tuple(json.loads(meta.get("recipients") or "[]"))
+    ocr = meta.get("ocr_confidence")
     return DocumentSummary(id=doc_id, source=meta.get("source") or "", name=meta.get("name") or doc_id,
-                           meta=DocMeta(**text, recipients=recipients), n_sections=int(meta.get("n_sections") or 0))
+                           meta=DocMeta(**text, recipients=recipients,
+                                        ocr_confidence=None if ocr is None or ocr < 0 else float(ocr)),
+                           n_sections=int(meta.get("n_sections") or 0))
 
 
-def _stored(pid: str, text: str, meta: dict, vector) -> StoredPassage:
+def _stored(text: str, meta: dict) -> StoredPassage:
     passage = Passage(
-        id=pid, doc_id=meta["doc_id"], section_id=meta["section_id"],
+        id=meta["passage_id"], doc_id=meta["doc_id"], section_id=meta["section_id"],
         heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
         citation=meta["citation"], text=text,
     )
-    display = {k: meta.get(k) for k in ("doc_id", "name", "title", "doc_type", "number", "date", "issuer",
-                                        "place", "year", "date_num")}
-    return StoredPassage(passage=passage, lex=(meta.get("lex") or "").split(), meta=display,
-                         vector=np.asarray(vector, dtype=np.float32))
+    return StoredPassage(passage=passage, version=meta["version"], lex=(meta.get("lex") or "").split(),
+                         dense=bool(meta.get("dense")))

@@ -3,6 +3,7 @@ title, signer, recipients. A field that is not written in the document stays Non
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ingest.records import DocMeta
 
@@ -152,3 +153,31 @@ def build_meta(header: dict, closing: dict) -> DocMeta:
         signer=closing.get("signer"),
         recipients=closing.get("recipients", ()),
     )
+
+
+# bodies that sign for an organisation: on their own they do not say which union issued the document
+GENERIC_ISSUERS = ("ban chấp hành", "ban thường vụ", "ban chấp hành tổng liên đoàn")
+_ORG = r"(?:Liên đoàn Lao động|Công đoàn|LĐLĐ)(?:\s+(?:ngành|tỉnh|thành phố|huyện|Viên chức|Giáo dục))*" \
+       r"(?:\s+[A-ZĐ][\wÀ-ỹ]*)*"
+_BODY_OF_ORG = re.compile(rf"\b(?:Ban Chấp hành|Ban Thường vụ|BCH|BTV)\s+({_ORG})")
+_ORG_IN_TITLE = re.compile(rf"\b({_ORG}\s+(?:tỉnh|thành phố)\s+[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)*)")
+
+
+def organisation(meta: DocMeta, opening: str) -> DocMeta:
+    """When the issuer is only a body ("Ban Chấp hành"), name the organisation it belongs to, from the
+    opening text ("Ban Thường vụ Liên đoàn Lao động tỉnh Lai Châu báo cáo …") or the title, with the place
+    when the text says only "tỉnh": "Liên đoàn Lao động tỉnh Lai Châu — Ban Thường vụ"."""
+    body = meta.issuer or ""
+    if body and body.lower() not in GENERIC_ISSUERS:
+        return meta
+    opening = re.sub(r"\s*\([^)]{1,20}\)", "", opening)    # "Liên đoàn Lao động (LĐLĐ) tỉnh"
+    found = _BODY_OF_ORG.search(opening) or _ORG_IN_TITLE.search(meta.title or "")
+    if not found:
+        return meta
+    if not body and found.re is _BODY_OF_ORG:   # no signing block: the opening names the body too
+        body = proper_case(found.group(0)[: found.start(1) - found.start(0)].strip())
+    org = " ".join(found.group(1).split())
+    place = (meta.place or "").strip()
+    if place and re.search(r"\b(?:tỉnh|thành phố)$", org):
+        org = f"{org} {place}"
+    return replace(meta, issuer=f"{org} — {body}" if body else org)

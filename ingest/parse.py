@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from core.text import slug
 from ingest.clean import clean
-from ingest.meta import RECIPIENTS, SIGN_ROLE, build_meta, parse_closing, parse_header
+from ingest.meta import RECIPIENTS, SIGN_ROLE, build_meta, organisation, parse_closing, parse_header
 from ingest.records import DocMeta, Document, Section
 from ingest.sections import split_sections
 
 CLOSING_HEADING = "Nơi nhận và chữ ký"
+# the issuing organisation is named in the opening paragraph ("Ban Thường vụ LĐLĐ tỉnh … xây dựng …")
+OPENING_LINES = 3
 
 
 def closing_start(lines: list[str], start: int) -> int:
@@ -23,18 +26,21 @@ def closing_start(lines: list[str], start: int) -> int:
 
 
 def document_id(meta: DocMeta, content_hash: str) -> str:
-    """From the normalised number when there is one, else from type, date and title."""
-    year = (meta.date or "")[:4]
+    """Who issued it, what it is and when: the number (or type and title), the date and the issuing
+    organisation. Two units' "12/KH-CĐCS" of 2025 get two ids; without an issuer, or without both a number
+    and a title, the content itself is the identity. The file name never is."""
+    issuer = slug(meta.issuer or "")
+    if not issuer or not (meta.number or meta.title):
+        return "vb-" + content_hash[:12]
+    org = hashlib.sha1(issuer.encode()).hexdigest()[:6]
+    date = (meta.date or "").replace("-", "")
     if meta.number:
-        base = slug(meta.number)
-        return base if not year or year in base else f"{base}-{year}"
-    if meta.title:
-        digest = hashlib.sha1(slug(meta.title).encode()).hexdigest()[:8]
-        return "-".join(p for p in (slug(meta.doc_type or "vb"), year, digest) if p)
-    return "vb-" + content_hash[:12]
+        return "-".join(p for p in (slug(meta.number), date, org) if p)
+    digest = hashlib.sha1((slug(meta.title or "") + "|" + issuer).encode()).hexdigest()[:8]
+    return "-".join(p for p in (slug(meta.doc_type or "vb"), date[:4], digest) if p)
 
 
-def parse_document(text: str, source: str) -> Document:
+def parse_document(text: str, source: str, ocr_confidence: float | None = None) -> Document:
     cleaned = clean(text)
     lines = list(cleaned.lines)
     content_hash = hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -47,7 +53,8 @@ def parse_document(text: str, source: str) -> Document:
             id="closing", label="", heading=CLOSING_HEADING, heading_path=(CLOSING_HEADING,), level=0,
             text="\n".join(closing_lines), kind="closing",
         ))
-    meta = build_meta(header, parse_closing(closing_lines))
+    meta = replace(build_meta(header, parse_closing(closing_lines)), ocr_confidence=ocr_confidence)
+    meta = organisation(meta, "\n".join(lines[start:start + OPENING_LINES]))
     return Document(
         id=document_id(meta, content_hash), source=source, content_hash=content_hash,
         meta=meta, sections=tuple(sections),

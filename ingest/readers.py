@@ -1,4 +1,6 @@
-"""Turn an uploaded or on-disk file (.txt, .md, .docx, .pdf, .html) into one NFC Unicode string.
+"""Turn an uploaded or on-disk file into one NFC Unicode string: .txt, .md, .docx, .pdf, .html; scanned PDFs and
+images through Vietnamese OCR (ingest/ocr.py); .doc, .rtf, .odt through LibreOffice and .xlsx through openpyxl
+(ingest/office.py). `extract` also says whether the text came from OCR, and how confident it was.
 
 Paragraphs are separated by newlines. Legacy Vietnamese encodings (TCVN3, VNI) are repaired after decoding
 whatever the format, because they survive inside .docx runs, PDF text layers and HTML as well as in raw bytes.
@@ -12,12 +14,24 @@ import codecs
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from core.errors import IngestError
+from ingest import ocr, office
 from ingest.legacy import decode_cp1252, detect, fix_legacy
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+TEXT_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+SUPPORTED = TEXT_TYPES + office.CONVERTED_TYPES + office.SHEET_TYPES + ocr.IMAGE_TYPES
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text, and where it came from: OCR pages lower the trust one can put in its spelling."""
+
+    text: str
+    ocr_confidence: float | None = None   # mean Tesseract word confidence (0-100) when OCR was used
+    ocr_pages: int = 0
 
 _BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -44,29 +58,56 @@ def read_text(path: Path) -> str:
     return read_bytes(data, path.name)
 
 
-def read_bytes(data: bytes, filename: str) -> str:
-    """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
+def unsupported_reason(filename: str) -> str | None:
+    """Why a file of this name is not taken (Vietnamese), or None when its type is supported."""
     name = PurePath(filename).name or filename
     ext = PurePath(name).suffix.lower()
-    if ext not in SUPPORTED:
-        hint = "; hãy lưu lại thành .docx" if ext == ".doc" else ""
-        what = f"loại tệp {ext}" if ext else "tệp không có phần mở rộng"
-        accepted = ", ".join(SUPPORTED)
-        raise _error(name, f"không hỗ trợ {what} (unsupported file type){hint}; chỉ nhận {accepted}")
+    if ext in SUPPORTED:
+        return None
+    what = f"loại tệp {ext}" if ext else "tệp không có phần mở rộng"
+    return f"không hỗ trợ {what} (unsupported file type); chỉ nhận {', '.join(SUPPORTED)}"
+
+
+def read_bytes(data: bytes, filename: str) -> str:
+    """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
+    return extract(data, filename).text
+
+
+def extract(data: bytes, filename: str, progress: ocr.Progress | None = None) -> Extracted:
+    """The text of a document and its provenance; `progress(done, total)` follows OCR page by page."""
+    name = PurePath(filename).name or filename
+    ext = PurePath(name).suffix.lower()
+    reason = unsupported_reason(name)
+    if reason:
+        raise _error(name, reason)
     if not data.strip():
         raise _error(name, "tệp rỗng (empty)")
-    if ext == ".docx":
-        text = _read_docx(data, name)
+    found = Extracted("")
+    if ext in office.CONVERTED_TYPES:
+        found = Extracted(_read_docx(office.to_docx(data, name, ext), name))
+    elif ext in office.SHEET_TYPES:
+        found = Extracted(office.read_xlsx(data, name))
+    elif ext in ocr.IMAGE_TYPES:
+        frames = list(ocr.image_frames(data, name))
+        found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress), name)
+    elif ext == ".docx":
+        found = Extracted(_read_docx(data, name))
     elif ext == ".pdf":
-        text = _read_pdf(data, name)
+        found = _read_pdf(data, name, progress)
     elif ext in (".html", ".htm"):
-        text = _read_html(data, name)
+        found = Extracted(_read_html(data, name))
     else:
-        text = decode_plain(data, name)
-    text = unicodedata.normalize("NFC", fix_legacy(unicodedata.normalize("NFC", text)))
+        found = Extracted(decode_plain(data, name))
+    text = unicodedata.normalize("NFC", fix_legacy(unicodedata.normalize("NFC", found.text)))
     if not text.strip():
         raise _error(name, "tệp không có nội dung chữ (empty)")
-    return text
+    return Extracted(text, found.ocr_confidence, found.ocr_pages)
+
+
+def _from_ocr(result: ocr.OcrText, name: str) -> Extracted:
+    if not result.text.strip():
+        raise _error(name, "OCR không nhận ra chữ nào trên trang quét hoặc ảnh (no text found by OCR)")
+    return Extracted(result.text, result.confidence, result.pages)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -188,7 +229,9 @@ def _table_rows(table) -> list[str]:
 # PDF
 # ----------------------------------------------------------------------------------------------------
 
-def _read_pdf(data: bytes, name: str) -> str:
+def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None = None) -> Extracted:
+    """The text layer, with the pages that have (almost) none read by OCR instead. Without Tesseract a
+    PDF that is all scan is refused with what to install; one with a few scanned pages keeps its layer."""
     import pypdf
 
     # pypdf raises many exception types on malformed files; all of them mean "cannot read this PDF".
@@ -201,9 +244,19 @@ def _read_pdf(data: bytes, name: str) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:
         raise _corrupt_pdf(name, exc) from exc
-    if not any(page.strip() for page in pages):
-        raise _error(name, "PDF không có lớp văn bản, cần OCR (needs OCR)")
-    return _tidy("\n".join(pages))
+    scans = [i for i, page in enumerate(pages) if len(page.strip()) < ocr.MIN_LAYER_CHARS]
+    if not scans or (not ocr.available() and len(scans) < len(pages)):
+        if not any(page.strip() for page in pages):
+            raise _error(name, "PDF không có lớp văn bản, cần OCR (needs OCR)")
+        return Extracted(_tidy("\n".join(pages)))
+    images = ocr.pdf_page_images(data, name, scans)
+    result = ocr.ocr_images(images, name, len(scans), progress)
+    if len(scans) == len(pages):
+        return _from_ocr(result, name)
+    # mixed: OCR text of the scanned pages takes their place; the confidence covers those pages only
+    by_page = dict(zip(scans, result.page_texts))
+    text = "\n".join(by_page.get(i, page) for i, page in enumerate(pages))
+    return Extracted(_tidy(text), result.confidence, result.pages)
 
 
 def _corrupt_pdf(name: str, exc: Exception) -> IngestError:

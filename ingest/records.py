@@ -31,6 +31,7 @@ class DocMeta:
     title: str | None = None
     signer: str | None = None
     recipients: tuple[str, ...] = ()
+    ocr_confidence: float | None = None   # set when the text came from OCR: mean word confidence, 0-100
 
 
 @dataclass(frozen=True)

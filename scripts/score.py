@@ -47,6 +47,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve_and_score(data: Path, questions: Path, json_out: str | None = None) -> str:
+    """Serve the index in `data` on a free loopback port, run the official scorer, return its EVAL line."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOTAY_DATA_DIR=str(data))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "sotay.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        cmd = [sys.executable, str(SHARED / "eval/run_eval.py"), "--base-url", base, "--questions", str(questions),
+               "--ask"]
+        if json_out:
+            cmd += ["--json-out", json_out]
+        out = subprocess.run(cmd, check=False, capture_output=True, text=True).stdout
+        print(out, end="", flush=True)
+        return next((line for line in out.splitlines() if line.startswith("EVAL")), "")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def ingest(data: Path, paths: list[Path]) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOTAY_DATA_DIR=str(data))
+    subprocess.run([sys.executable, "-m", "sotay.cli", "ingest", "-q", *map(str, paths)], env=env, check=False,
+                   cwd=ROOT)
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("sets", nargs="+", choices=sorted(SETS))
@@ -54,35 +86,14 @@ def main() -> int:
     p.add_argument("--rebuild", action="store_true")
     p.add_argument("--json-out", help="prefix for per-set JSON reports")
     args = p.parse_args()
-    sotay = [sys.executable, "-m", "sotay.cli"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     for name in args.sets:
         cname, questions = SETS[name]
         data = Path(args.root) / cname
         if args.rebuild and data.exists():
             subprocess.run(["rm", "-rf", str(data)], check=True)
-        env["SOTAY_DATA_DIR"] = str(data)
-        subprocess.run([*sotay, "ingest", "-q", *map(str, corpus(cname))], env=env, check=False, cwd=ROOT)
-        port = free_port()
-        server = subprocess.Popen([*sotay, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(base + "/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            cmd = [sys.executable, str(SHARED / "eval/run_eval.py"), "--base-url", base, "--questions",
-                   str(questions), "--ask"]
-            if args.json_out:
-                cmd += ["--json-out", f"{args.json_out}-{name}.json"]
-            print(f"== {name}", flush=True)
-            subprocess.run(cmd, check=False)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        ingest(data, corpus(cname))
+        print(f"== {name}", flush=True)
+        serve_and_score(data, questions, f"{args.json_out}-{name}.json" if args.json_out else None)
     return 0
 
 

@@ -15,33 +15,56 @@ log = logging.getLogger("sotay")
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Every file is searchable by words as soon as it is read; embeddings follow with a progress bar,
+    and an interrupted run resumes where it stopped (already embedded texts come from the cache)."""
     from tqdm import tqdm
 
-    from index.build import Indexer, IngestReport, collect
-    from index.embed import EmbeddingCache, load_embedder
-    from index.search import Searcher
-    from index.store import Store
+    from answer.engine import Engine
+    from index.build import IngestReport, collect, skipped
 
-    files = collect([Path(p) for p in args.paths])
+    paths = [Path(p) for p in args.paths]
+    files = collect(paths)
     if not files:
         print("Không có tệp nào để nạp.", file=sys.stderr)
         return 2
-    embedder = load_embedder(settings.embed_model)
-    store = Store(settings, embedder.name)
-    indexer = Indexer(store, embedder, EmbeddingCache(settings.cache_dir))
+    engine = Engine.open(settings, watch=False)
     report = IngestReport()
     started = time.perf_counter()
-    for path in tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet):
-        result = indexer.add_file(path)
-        report.results.append(result)
-        if result.status == "failed":
-            tqdm.write(f"LỖI {result.error}", file=sys.stderr)
-    Searcher(store, embedder, settings.data_dir)   # rebuilds and saves the BM25 leg once
+    try:
+        with engine._write_lock:
+            for path in tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet):
+                result = engine.indexer.add_file(path, embed=False)
+                report.results.append(result)
+                if result.status in ("failed", "updated") or args.verbose:
+                    tqdm.write(result.describe(), file=sys.stderr)
+            bar = tqdm(desc="Tính vector", unit="đoạn", disable=args.quiet)
+            engine.indexer.embed_missing(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n)))
+            bar.close()
+    finally:
+        engine.close()
+    left_out = skipped(paths)
+    if left_out:
+        print(f"Bỏ qua {len(left_out)} tệp:", file=sys.stderr)
+        for path, reason in left_out:
+            print(f"  {path}: {reason}", file=sys.stderr)
     s = report.summary()
     print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "
-          f"{s['failed']} lỗi — {store.document_count()} văn bản, {store.passage_count()} đoạn, "
+          f"{s['failed']} lỗi — {engine.stats()['documents']} văn bản, {engine.stats()['passages']} đoạn, "
           f"{time.perf_counter() - started:.1f} giây")
     return 1 if s["failed"] else 0
+
+
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
+    from answer.engine import Engine
+
+    engine = Engine.open(settings, watch=False)
+    try:
+        for key in args.ids:
+            removed = engine.delete(engine.document(key).id)
+            print(f"Đã xóa {removed.name} [{removed.id}]")
+    finally:
+        engine.close()
+    return 0
 
 
 def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
@@ -80,13 +103,59 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine.open(settings)
     hits = engine.search(args.query, k=args.k, filters=Filters(doc_type=args.type, year=args.year))
     if args.json:
-        print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=1, default=list))
+        rows = [{"passage_id": h.passage_id, "doc_id": h.doc_id, "section_id": h.section_id, "score": h.score,
+                 "citation": h.citation, "heading_path": list(h.heading_path), "text": h.text,
+                 "document": h.document.name, "doc_type": h.document.meta.doc_type,
+                 "date": h.document.meta.date} for h in hits]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     if not hits:
         print("Không tìm thấy đoạn nào.")
     for rank, h in enumerate(hits, 1):
         print(f"{rank}. [{h.score:.3f}] {h.citation}\n   {h.text[:300].replace(chr(10), ' ')}\n")
     return 0
+
+
+def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
+    from answer import export
+    from answer.dossier import build_dossier
+    from answer.engine import Engine
+    from index.records import Filters
+
+    engine = Engine.open(settings)
+    dossier = build_dossier(engine, args.topic, Filters(doc_type=args.type, year=args.year))
+    if args.format == "docx":
+        if not args.output:
+            raise SotayError("Định dạng docx cần tên tệp: thêm -o ho-so.docx")
+        Path(args.output).write_bytes(export.dossier_docx(dossier))
+    else:
+        _write(args.output, export.dossier_markdown(dossier))
+    if args.output:
+        print(f"Đã ghi {args.output}: {dossier.size} đoạn từ {len(dossier.groups)} văn bản", file=sys.stderr)
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
+    from answer import export
+    from answer.engine import Engine
+    from answer.targets import target_table
+    from index.records import Filters
+
+    rows = target_table(Engine.open(settings), topic=args.topic, filters=Filters(doc_type=args.type, year=args.year))
+    if args.format == "csv":
+        _write(args.output, export.targets_csv(rows))
+    elif args.format == "json":
+        _write(args.output, json.dumps(export.target_dicts(rows), ensure_ascii=False, indent=1) + "\n")
+    else:
+        _write(args.output, export.targets_markdown(rows))
+    return 0
+
+
+def _write(output: str | None, text: str) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -112,7 +181,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("ingest", help="nạp tệp hoặc thư mục vào chỉ mục")
     s.add_argument("paths", nargs="+")
-    s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ")
+    s.add_argument("-v", "--verbose", action="store_true", help="in từng tệp: mới, cập nhật hay không đổi")
+    s = sub.add_parser("delete", help="xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
+    s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
     s = sub.add_parser("inspect", help="xem siêu dữ liệu và cây mục của một tệp")
     s.add_argument("files", nargs="+")
     s.add_argument("--json", action="store_true")
@@ -122,6 +194,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--type")
     s.add_argument("--year", type=int)
+    s = sub.add_parser("dossier", help="hồ sơ chủ đề cho tập huấn: các đoạn văn bản theo chủ đề, kèm nguồn")
+    s.add_argument("topic", help="chủ đề, ví dụ \"đào tạo bồi dưỡng cán bộ công đoàn\"")
+    s.add_argument("--format", choices=["md", "docx"], default="md", help="định dạng: md (mặc định) hoặc docx")
+    s.add_argument("-o", "--output", help="ghi ra tệp này (docx bắt buộc có)")
+    s.add_argument("--type", help="chỉ lấy loại văn bản này, ví dụ \"Chương trình\"")
+    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
+    s = sub.add_parser("targets", help="bảng chỉ tiêu của các chương trình, kế hoạch, báo cáo")
+    s.add_argument("--topic", help="chỉ lấy chỉ tiêu về chủ đề này")
+    s.add_argument("--format", choices=["md", "csv", "json"], default="md", help="định dạng: md, csv hoặc json")
+    s.add_argument("-o", "--output", help="ghi ra tệp này thay vì màn hình")
+    s.add_argument("--type", help="chỉ lấy loại văn bản này")
+    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
     s = sub.add_parser("serve", help="chạy API và trang web")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -135,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
-               "bot": cmd_bot}[args.command]
+               "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
         return handler(args, Settings())
     except SotayError as e:

@@ -1,19 +1,24 @@
-"""The document collection: list, read, upload, delete."""
+"""The document collection: list, read, upload (a background job), delete."""
 from __future__ import annotations
 
 import logging
 from pathlib import PurePath
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.datastructures import UploadFile
 
 from api.deps import AdminDep, EngineDep, FiltersDep, SettingsDep
-from api.schemas import DocumentFull, DocumentOut, UploadOut
-from core.errors import IngestError, NotFound
-from ingest.readers import SUPPORTED
+from api.schemas import DocumentFull, DocumentOut, JobOut
+from core.errors import NotFound
+from ingest.readers import unsupported_reason
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["văn bản"])
+# multipart framing around the file: boundaries and part headers take a few hundred bytes
+FORM_OVERHEAD = 64 * 1024
+UPLOAD_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
 
 
 @router.get("", response_model=list[DocumentOut])
@@ -28,7 +33,7 @@ def list_documents(
     return sorted(docs, key=key, reverse=sort == "-date")
 
 
-@router.get("/{doc_id}", response_model=DocumentFull)
+@router.get("/{doc_id:path}", response_model=DocumentFull)
 def get_document(engine: EngineDep, doc_id: str) -> DocumentFull:
     try:
         return DocumentFull.full(engine.document(doc_id))
@@ -36,31 +41,46 @@ def get_document(engine: EngineDep, doc_id: str) -> DocumentFull:
         raise HTTPException(404, str(e)) from e
 
 
-@router.post("", response_model=UploadOut, status_code=201, dependencies=[AdminDep])
-async def upload(engine: EngineDep, settings: SettingsDep, file: UploadFile) -> UploadOut:
-    name = PurePath(file.filename or "").name
-    if not name or PurePath(name).suffix.lower() not in SUPPORTED:
-        raise HTTPException(422, f"{name or 'tệp'}: loại tệp không hỗ trợ (chỉ nhận {', '.join(sorted(SUPPORTED))})")
+@router.post("", response_model=JobOut, status_code=202, dependencies=[AdminDep], openapi_extra=UPLOAD_FORM)
+async def upload(request: Request, engine: EngineDep, settings: SettingsDep) -> JobOut:
+    """Accept one file (multipart field `file`) and ingest it in the background: follow GET /jobs/{id}.
+    The key is checked before the body is read, and the body is refused past SOTAY_MAX_UPLOAD_MB."""
     limit = settings.max_upload_mb * 1024 * 1024
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HTTPException(413, f"{name}: tệp lớn hơn {settings.max_upload_mb} MB")
+    too_big = f"Tệp lớn hơn giới hạn {settings.max_upload_mb} MB (SOTAY_MAX_UPLOAD_MB)"
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        raise HTTPException(413, too_big)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit + FORM_OVERHEAD:
+            raise HTTPException(413, too_big)
+    request._body = bytes(body)   # starlette parses the form from the body read above
     try:
-        result = engine.add_bytes(data, name)
-    except IngestError as e:
-        log.warning("upload rejected: %s", e)
-        raise HTTPException(422, str(e)) from e
-    doc = engine.document(result.doc_id) if result.doc_id else None
-    log.info("upload %s: %s %s", name, result.status, result.doc_id)
-    return UploadOut(id=result.doc_id, status=result.status, source=name, passages=result.passages,
-                     document=DocumentOut.of(doc.summary()) if doc else None)
+        form = await request.form(max_files=1, max_fields=10)
+    except Exception as e:   # malformed multipart of any kind is the client's error
+        raise HTTPException(422, "Yêu cầu tải lên không hợp lệ: cần multipart/form-data với trường 'file'") from e
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        raise HTTPException(422, "Thiếu tệp: gửi văn bản trong trường 'file' (multipart/form-data)")
+    name = PurePath(file.filename or "").name or "tệp"
+    reason = unsupported_reason(name)
+    if reason:
+        raise HTTPException(422, f"{name}: {reason}")
+    data = await file.read()
+    if len(data) > limit:
+        raise HTTPException(413, f"{name}: {too_big}")
+    if not data.strip():
+        raise HTTPException(422, f"{name}: tệp rỗng")
+    job = engine.submit(data, name)
+    log.info("upload %s queued as job %s (%d bytes)", name, job.id, len(data))
+    return JobOut.of(job)
 
 
-@router.delete("/{doc_id}", dependencies=[AdminDep])
+@router.delete("/{doc_id:path}", dependencies=[AdminDep])
 def delete(engine: EngineDep, doc_id: str) -> dict:
     try:
-        engine.delete(doc_id)
+        removed = engine.delete(doc_id)
     except NotFound as e:
         raise HTTPException(404, str(e)) from e
-    log.info("deleted document %s", doc_id)
-    return {"deleted": doc_id}
+    return {"deleted": doc_id, "name": removed.name, "message": f"Đã xóa văn bản {removed.name}"}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from answer.compose import MAX_ANSWER, NOT_FOUND, compose, focus, intents, units
 from index.records import Hit
+from tests.records import make_hit
 
 
 def hit(text: str, heading: str = "2.1. Chỉ tiêu hàng năm", pid: str = "d:II.2.1", score: float = 1.0) -> Hit:
-    return Hit(passage_id=pid, doc_id="d", section_id=pid.split(":")[1], heading_path=("II. NỘI DUNG", heading),
-               citation=f"Chương trình X — {pid.split(':')[1]} {heading.split('. ', 1)[-1]}", text=text, score=score,
-               doc={"name": "Chương trình X"})
+    return make_hit(pid, "d", pid.split(":")[1], ("II. NỘI DUNG", heading),
+                    f"Chương trình X — {pid.split(':')[1]} {heading.split('. ', 1)[-1]}", text, score,
+                    doc_name="Chương trình X")
 
 
 TARGETS = hit("2.1. Chỉ tiêu hàng năm\n- 98% trở lên đoàn viên được tuyên truyền.\n"

@@ -17,6 +17,7 @@ from answer.llm import LLMWriter, cited, endpoint
 from answer.records import Answer
 from core.settings import Settings
 from index.records import Hit
+from tests.records import make_hit
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 KEY = "secret-key-123"
@@ -92,9 +93,8 @@ def server(fake):
 
 
 def hit(n: int) -> Hit:
-    return Hit(passage_id=f"p{n}", doc_id=f"d{n}", section_id=f"s{n}", heading_path=(f"Mục {n}",),
-               citation=f"Văn bản {n}, Mục {n}", text=f"Nội dung đoạn số {n}: 9{n}% cán bộ được đào tạo.",
-               score=1.0 / n)
+    return make_hit(f"p{n}", f"d{n}", f"s{n}", (f"Mục {n}",), f"Văn bản {n}, Mục {n}",
+                    f"Nội dung đoạn số {n}: 9{n}% cán bộ được đào tạo.", 1.0 / n)
 
 
 HITS = [hit(1), hit(2), hit(3), hit(4), hit(5)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 from answer.records import Answer, Citation
 from bot import format as fmt
 from bot.limits import DROP, OK, WARN, Access, RateLimiter
-from index.records import Hit
 from tests.bot.fake_telegram import parse_html
+from tests.records import make_hit
 
 
 def test_escape_engine_text():
@@ -19,8 +19,8 @@ def test_escape_engine_text():
 
 
 def test_not_found_message_has_suggestions_and_hint():
-    hit = Hit("d:II", "d", "II", ("II. CHỈ TIÊU",), "Chương trình <số> 04 — II", "II. CHỈ TIÊU\n- 100% cán bộ & …",
-              1.0)
+    hit = make_hit("d:II", "d", "II", ("II. CHỈ TIÊU",), "Chương trình <số> 04 — II",
+                   "II. CHỈ TIÊU\n- 100% cán bộ & …", 1.0)
     html = fmt.not_found_html(Answer(question="q", answer="", found=False), [hit])
     plain = parse_html(html)
     assert fmt.NOT_FOUND in plain and "Chương trình <số> 04 — II" in plain

@@ -37,22 +37,24 @@ def test_unchanged_passages_are_not_reembedded_even_after_a_rebuild(tmp_path):
 
 
 def test_replacing_and_removing_clear_both_legs(tmp_path):
-    settings, store, _, indexer = make(tmp_path, tmp_path / "cache")
+    settings, store, cache, indexer = make(tmp_path, tmp_path / "cache")
     seed = seed_files()[-1]
     text = seed.read_text(encoding="utf-8")
     indexer.add_text(text, seed.name)
-    searcher = Searcher(store, indexer.embedder, settings.data_dir)
+    searcher = Searcher(store, indexer.embedder, settings.data_dir, cache)
+    indexer.notify = lambda doc_id: searcher.apply([doc_id])
     assert any("Từ nguồn tài chính" in h.text for h in searcher.search("kinh phí nguồn tài chính", k=5))
 
-    shorter = text.split("III. NHIỆM VỤ, GIẢI PHÁP")[0]
-    indexer.add_text(shorter, seed.name)
-    searcher.reload()
-    ids = {it.passage.id for it in searcher.items}
+    head, _, tail = text.partition("III. NHIỆM VỤ, GIẢI PHÁP")
+    shorter = head + tail[tail.index("Nơi nhận"):]   # the same document (number, date, issuer) without part III
+    assert indexer.add_text(shorter, "ban-rut-gon.txt").status == "updated"   # same document, new content
+    ids = {p.id for p in searcher.items}
     assert not any("III" in pid.split(":")[1] for pid in ids)          # old passages gone from BM25's view
-    stored = store.passages.get(include=[])["ids"]
-    assert set(stored) == ids                                              # and from Chroma
-
-    store.delete(store.list_documents()[0].id)
+    stored = {pid.split("@")[0] for pid in store.passages.get(include=[])["ids"]}
+    assert stored == ids                                               # and from Chroma
     searcher.reload()
-    assert searcher.items == [] and store.passage_count() == 0
+    assert {p.id for p in searcher.items} == ids                       # a rebuild agrees with the increment
+
+    indexer.delete(store.list_documents()[0].id)
+    assert searcher.items == () and store.passage_count() == 0
     assert searcher.search("kinh phí") == []

@@ -53,15 +53,23 @@ def test_replicas_share_one_chroma_server(chroma_url, tmp_path, cache_dir):
     expected = [h.passage_id for h in writer.search("luân chuyển cán bộ ít nhất 3 năm", k=5)]
     assert expected
 
-    # a second replica with an empty data dir rebuilds its BM25 leg from what the server stores
-    reader = Engine.open(Settings(data_dir=tmp_path / "b", cache_dir=cache_dir, chroma_url=chroma_url,
+    # a second replica with an empty data dir and its own embedding cache rebuilds both legs from the server
+    reader = Engine.open(Settings(data_dir=tmp_path / "b", cache_dir=tmp_path / "b-cache", chroma_url=chroma_url,
                                   collection="replicas"))
-    assert reader.stats()["passages"] == writer.stats()["passages"] > 0
-    assert [h.passage_id for h in reader.search("luân chuyển cán bộ ít nhất 3 năm", k=5)] == expected
-    assert (tmp_path / "b" / "bm25").is_dir()
-    assert not (tmp_path / "b" / "chroma").exists()   # nothing stored locally
+    try:
+        assert reader.stats()["passages"] == writer.stats()["passages"] > 0
+        assert [h.passage_id for h in reader.search("luân chuyển cán bộ ít nhất 3 năm", k=5)] == expected
+        assert reader.searcher.view.has_vector.all()      # vectors read from the server, not a local cache
+        assert (tmp_path / "b" / "lexical").is_dir()
+        assert not (tmp_path / "b" / "chroma").exists()   # nothing stored locally
 
-    doc_id = expected[0].split(":")[0]
-    writer.delete(doc_id)
-    reader.searcher.reload()
-    assert all(h.doc_id != doc_id for h in reader.search("luân chuyển cán bộ", k=20))
+        # a delete by one replica reaches the other through the store's change log, without a reload
+        doc_id = expected[0].split(":")[0]
+        writer.delete(doc_id)
+        deadline = time.monotonic() + 5
+        while reader.stats()["documents"] != writer.stats()["documents"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(h.doc_id != doc_id for h in reader.search("luân chuyển cán bộ", k=20))
+    finally:
+        reader.close()
+        writer.close()

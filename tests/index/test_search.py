@@ -41,7 +41,8 @@ def test_results_carry_citations_and_metadata(seed_engine):
     top = hits[0]
     assert "100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng" in top.text
     assert top.citation.endswith("II.2.1 Chỉ tiêu hàng năm")
-    assert top.doc["doc_type"] == "Chương trình hành động"
+    assert top.document.meta.doc_type == "Chương trình hành động"
+    assert top.document.meta.issuer == "Công đoàn tỉnh Lai Châu — Ban Chấp hành"
     assert hits[0].score >= hits[1].score >= hits[2].score
 
 
@@ -52,16 +53,19 @@ def test_document_number_query(seed_engine):
 
 def test_filters(seed_engine):
     reports = seed_engine.search("cán bộ công đoàn", k=10, filters=Filters(doc_type="Báo cáo"))
-    assert reports and all(h.doc["doc_type"] == "Báo cáo" for h in reports)
+    assert reports and all(h.document.meta.doc_type == "Báo cáo" for h in reports)
     y2024 = seed_engine.search("cán bộ công đoàn", k=20, filters=Filters(year=2024))
-    assert y2024 and all(h.doc["date"].startswith("2024") for h in y2024)
+    assert y2024 and all(h.document.meta.date.startswith("2024") for h in y2024)
     assert len({h.doc_id for h in y2024}) == 2   # the Bình Định programme and the five-year report
-    one = seed_engine.search("cán bộ", k=5, filters=Filters(doc_id="01-ctr-ldld-2026"))
-    assert one and all(h.doc_id == "01-ctr-ldld-2026" for h in one)
+    lai_chau = seed_engine.document("01/CTr-LĐLĐ").id
+    one = seed_engine.search("cán bộ", k=5, filters=Filters(doc_id=lai_chau))
+    assert one and all(h.doc_id == lai_chau for h in one)
+    period = seed_engine.search("cán bộ", k=20, filters=Filters(date_from="2024-06-01", date_to="2025-12-31"))
+    assert period and {h.document.meta.number for h in period} == {"04/CTr-CĐVC"}
     ranged = seed_engine.search("cán bộ", k=20, filters=Filters(date_from="2025-01-01", date_to="2026-12-31"))
-    assert ranged and all(h.doc_id == "01-ctr-ldld-2026" for h in ranged)
+    assert ranged and all(h.document.meta.number == "01/CTr-LĐLĐ" for h in ranged)
     issuer = seed_engine.search("cán bộ", k=10, filters=Filters(issuer="viên chức tỉnh bình định"))
-    assert issuer and all(h.doc_id == "04-ctr-cdvc-2024" for h in issuer)
+    assert issuer and all(h.document.meta.number == "04/CTr-CĐVC" for h in issuer)
     assert seed_engine.search("cán bộ", k=5, filters=Filters(year=1999)) == []
 
 

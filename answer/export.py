@@ -1,0 +1,131 @@
+"""Dossiers and target tables written out for trainers: Markdown, Word (.docx), CSV and plain dicts (JSON).
+The CLI and the API both call these, so a file made from either is the same."""
+from __future__ import annotations
+
+import csv
+import io
+
+from answer.dossier import Dossier, DossierGroup
+from answer.targets import TargetRow
+from ingest.records import DocumentSummary
+
+EMPTY = "Không tìm thấy đoạn văn bản nào về chủ đề này."
+
+
+def _header(d: DocumentSummary) -> str:
+    m = d.meta
+    parts = [f"Số {m.number}" if m.number else None, f"ngày {_vn(m.date)}" if m.date else None,
+             m.issuer, m.title if m.title and m.title not in d.name else None]
+    return " · ".join(p for p in parts if p)
+
+
+def _sections(group: DossierGroup) -> str:
+    return ", ".join(dict.fromkeys(p.hit.heading_path[-1] if p.hit.heading_path else p.hit.section_id
+                                   for p in group.passages))
+
+
+def dossier_dict(dossier: Dossier) -> dict:
+    return {
+        "topic": dossier.topic,
+        "passages": dossier.size,
+        "documents": [{
+            "id": g.document.id, "name": g.document.name, "number": g.document.meta.number,
+            "date": g.document.meta.date, "issuer": g.document.meta.issuer, "title": g.document.meta.title,
+            "doc_type": g.document.meta.doc_type,
+            "passages": [{"passage_id": p.hit.passage_id, "section_id": p.hit.section_id,
+                          "heading_path": list(p.hit.heading_path), "citation": p.hit.citation,
+                          "text": p.hit.text, "also_in": list(p.also_in)} for p in g.passages],
+        } for g in dossier.groups],
+    }
+
+
+def dossier_markdown(dossier: Dossier) -> str:
+    lines = [f"# Hồ sơ chủ đề: {dossier.topic}", ""]
+    if not dossier.groups:
+        return "\n".join(lines + [EMPTY, ""])
+    lines += [f"{dossier.size} đoạn trích từ {len(dossier.groups)} văn bản, văn bản mới nhất trước.", "",
+              "## Tóm lược", ""]
+    lines += [f"- **{g.document.name}**: {_sections(g)}" for g in dossier.groups]
+    for g in dossier.groups:
+        lines += ["", f"## {g.document.name}", ""]
+        if _header(g.document):
+            lines += [f"*{_header(g.document)}*", ""]
+        for p in g.passages:
+            lines += [f"### {' › '.join(p.hit.heading_path) or p.hit.section_id}", ""]
+            lines += [f"> {line}" if line else ">" for line in p.hit.text.split("\n")]
+            lines += ["", f"Nguồn: {p.hit.citation}"]
+            if p.also_in:
+                lines += [f"Cũng có trong: {'; '.join(p.also_in)}"]
+            lines.append("")
+    lines += ["## Nguồn", ""] + [f"{i}. {g.document.name} — {_header(g.document)}"
+                                  for i, g in enumerate(dossier.groups, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def dossier_docx(dossier: Dossier) -> bytes:
+    """A real Word file: headings, quoted passages (the "Quote" style), a sources list at the end."""
+    import docx
+
+    doc = docx.Document()
+    doc.core_properties.title = f"Hồ sơ chủ đề: {dossier.topic}"
+    doc.add_heading(f"Hồ sơ chủ đề: {dossier.topic}", level=0)
+    if not dossier.groups:
+        doc.add_paragraph(EMPTY)
+    else:
+        doc.add_paragraph(f"{dossier.size} đoạn trích từ {len(dossier.groups)} văn bản, văn bản mới nhất trước.")
+        doc.add_heading("Tóm lược", level=1)
+        for g in dossier.groups:
+            doc.add_paragraph(f"{g.document.name}: {_sections(g)}", style="List Bullet")
+        for g in dossier.groups:
+            doc.add_heading(g.document.name, level=1)
+            if _header(g.document):
+                doc.add_paragraph().add_run(_header(g.document)).italic = True
+            for p in g.passages:
+                doc.add_heading(" › ".join(p.hit.heading_path) or p.hit.section_id, level=2)
+                for line in p.hit.text.split("\n"):
+                    doc.add_paragraph(line, style="Quote")
+                doc.add_paragraph().add_run(f"Nguồn: {p.hit.citation}").bold = True
+                if p.also_in:
+                    doc.add_paragraph(f"Cũng có trong: {'; '.join(p.also_in)}")
+        doc.add_heading("Nguồn", level=1)
+        for g in dossier.groups:
+            doc.add_paragraph(f"{g.document.name} — {_header(g.document)}", style="List Number")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+TARGET_COLUMNS = ("subject", "value", "qualifier", "period", "verdict", "document", "date", "citation", "text")
+
+
+def target_dicts(rows: list[TargetRow]) -> list[dict]:
+    return [{"subject": r.target.subject, "value": r.target.value, "qualifier": r.target.qualifier,
+             "stated": r.target.stated,
+             "period": r.target.period, "verdict": r.verdict, "verdict_source": r.verdict_source,
+             "document": r.document.name, "doc_id": r.document.id, "date": r.document.meta.date,
+             "section_id": r.target.section_id, "heading": r.heading, "citation": r.citation,
+             "text": r.target.text} for r in rows]
+
+
+def targets_csv(rows: list[TargetRow]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=TARGET_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(target_dicts(rows))
+    return out.getvalue()
+
+
+def targets_markdown(rows: list[TargetRow]) -> str:
+    if not rows:
+        return "Không có chỉ tiêu nào khớp.\n"
+    lines = [f"{len(rows)} chỉ tiêu", "", "| Đối tượng | Giá trị | Thời hạn | Kết quả | Nguồn |",
+             "|---|---|---|---|---|"]
+    for r in rows:
+        cells = (r.target.subject, r.target.stated, r.target.period, r.verdict, r.citation)
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _vn(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"

@@ -1,0 +1,150 @@
+"""Targets (chỉ tiêu) stated in programmes, plans and reports: pure functions over a parsed Document.
+
+A target is a line of a "chỉ tiêu" section (or a report's "Mục tiêu (n): …" line) that states a quantity:
+"100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng", "Phấn đấu 50% cán bộ … có trình độ thạc sĩ",
+"có 24.500 đoàn viên". A line holding several quantities ("…; 100% cán bộ …, trong đó có 80% trở lên …")
+gives one target per clause. A report's verdict at the end of a line ("(*Đạt*)", "(*Vượt, 100%*)") is kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.text import fold
+from ingest.records import Document, Section
+
+# the heading words that make a section a list of targets (folded): "Chỉ tiêu hàng năm", "II. CHỈ TIÊU",
+# "Mục tiêu và các chỉ tiêu cụ thể"
+_TARGET_HEADING = re.compile(r"\bchi tieu\b")
+_GOAL_LINE = re.compile(r"^Mục tiêu\s*\((\d+)\)\s*:\s*", re.I)
+_BULLET = re.compile(r"^\s*[-+•·▪●◦–]\s*")
+_VERDICT = re.compile(r"\(\*?\s*((?:Đạt|Vượt|Không đạt|Chưa đạt)[^)*]*)\*?\)\s*\.?\s*$")
+_PERCENT = r"\d{1,3}(?:[.,]\d+)?\s?%"
+_COUNT = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"
+# a quantity: a range ("từ 3 đến 4", "từ 1,5 đến 2 lần"), a percentage, or a count followed by its noun
+_QUANTITY = re.compile(
+    rf"(?:từ\s+(?:{_COUNT})\s*%?\s+đến\s+(?:{_COUNT})\s*%?(?:\s+lần)?)|(?:{_PERCENT})|"
+    rf"(?:\b(?:{_COUNT})\b(?=\s+(?:đoàn viên|cán bộ|CĐCS|công đoàn|người|lượt|doanh nghiệp|đơn vị|"
+    rf"lần|chi|tổ|hội|sáng kiến|công trình|mô hình)))"
+)
+# qualifiers kept with the value; folded text is matched so OCR or typing without marks still counts
+_QUALIFIERS = (("phan dau", "phấn đấu"), ("it nhat", "ít nhất"), ("toi thieu", "tối thiểu"),
+               ("tren", "trên"), ("tro len", "trở lên"), ("khong qua", "không quá"), ("toi da", "tối đa"),
+               ("dat tu", "đạt từ"), ("khong duoi", "không dưới"))
+_PERIODS = (
+    (re.compile(r"\b(?:hang|hiang) nam\b"), "hàng năm"),
+    (re.compile(r"\bden (?:nam|het nam) (\d{4})\b"), "đến năm {0}"),
+    (re.compile(r"\bnhiem ky (\d{4})\s*-\s*(\d{4})\b"), "nhiệm kỳ {0}–{1}"),
+    (re.compile(r"\b(?:trong|het|cuoi) nhiem ky\b|\bchi tieu nhiem ky\b"), "nhiệm kỳ"),
+)
+_TERM = re.compile(r"nhiệm kỳ\s*(\d{4})\s*[-–]\s*(\d{4})", re.I)
+MAX_SUBJECT = 160
+
+
+# qualifiers written after the value: "80% trở lên"; the others come before it: "trên 90%", "phấn đấu 50%"
+AFTER_VALUE = ("trở lên",)
+
+
+@dataclass(frozen=True)
+class Target:
+    doc_id: str
+    section_id: str
+    subject: str          # who or what: "chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng"
+    value: str            # "100%", "24.500", "từ 3 đến 4"
+    qualifier: str        # "phấn đấu", "trên", "trở lên", "ít nhất" … joined by ", "; "" when none
+    period: str           # "hàng năm", "đến năm 2030", "nhiệm kỳ 2023–2028"; "" when the text gives none
+    text: str             # the whole line, verbatim
+    verdict: str = ""     # a report's result for it: "Đạt", "Vượt, 100%"
+
+    @property
+    def stated(self) -> str:
+        """The value as the document words it: "trên 90%", "80% trở lên", "phấn đấu 50%"."""
+        words = [q for q in self.qualifier.split(", ") if q]
+        before = " ".join(q for q in words if q not in AFTER_VALUE)
+        after = " ".join(q for q in words if q in AFTER_VALUE)
+        return " ".join(p for p in (before, self.value, after) if p)
+
+
+def extract_targets(doc: Document) -> list[Target]:
+    """Every target a document states, in document order."""
+    term = _term(doc)
+    out: list[Target] = []
+    for section in doc.sections:
+        if section.kind == "closing":
+            continue
+        in_targets = any(_TARGET_HEADING.search(fold(h)) for h in section.heading_path)
+        for line in section.text.split("\n"):
+            if in_targets or _GOAL_LINE.match(line) or _VERDICT.search(line):
+                out.extend(_line_targets(doc.id, section, line, term))
+    return out
+
+
+def _line_targets(doc_id: str, section: Section, line: str, term: str) -> list[Target]:
+    text = line.strip()
+    body = _GOAL_LINE.sub("", _BULLET.sub("", text))
+    verdict_match = _VERDICT.search(body)
+    verdict = verdict_match.group(1).strip() if verdict_match else ""
+    if verdict_match:
+        body = body[: verdict_match.start()].rstrip()
+    line_period = _period(body) or _period(" ".join(section.heading_path[-1:]))
+    first = _QUANTITY.search(body)
+    lead = _lead(body[: first.start()]) if first else []   # "Phấn đấu …" governs what follows it
+    out = []
+    for clause in _clauses(body):
+        found = list(_QUANTITY.finditer(clause))
+        for i, m in enumerate(found):
+            start = found[i - 1].end() if i else 0
+            end = found[i + 1].start() if i + 1 < len(found) else len(clause)
+            before, after = clause[start: m.start()], clause[m.end(): end]
+            qualifiers = _qualifiers(before, after) or lead
+            period = _period(clause) or line_period
+            out.append(Target(doc_id=doc_id, section_id=section.id, subject=_subject(before, after),
+                              value=" ".join(m.group(0).split()), qualifier=", ".join(qualifiers),
+                              period=term if period == "nhiệm kỳ" and term else period, text=text,
+                              verdict=verdict))
+    return out
+
+
+def _clauses(body: str) -> list[str]:
+    """A line cut at ";" and at ", trong đó": each part states at most a few quantities of one subject."""
+    parts = re.split(r";\s*|,\s*trong đó\s+", body)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def _subject(before: str, after: str) -> str:
+    """Who or what the quantity counts: the words after it ("100% [chủ tịch CĐCS được đào tạo]"), or, when a
+    count ends its clause ("có 24.500 [đoàn viên]"), the noun after it with what comes before."""
+    after = re.sub(r"^\s*(?:trở lên|trở xuống|lần)\b", "", after).strip(" ,.")
+    after = re.sub(r"\s+(?:và|,)$", "", after.strip()).strip(" ,.")
+    before = re.sub(r"\b(?:có|đạt|đảm bảo|bảo đảm|phấn đấu|Phấn đấu|trên|ít nhất|tối thiểu|không dưới)\s*$", "",
+                    before.strip()).strip(" ,.:")
+    subject = after if len(after.split()) >= 3 or not before else f"{after} ({before})".strip()
+    subject = " ".join(subject.split())
+    return subject if len(subject) <= MAX_SUBJECT else subject[:MAX_SUBJECT].rsplit(" ", 1)[0] + " …"
+
+
+def _qualifiers(before: str, after: str) -> list[str]:
+    """The qualifiers written right beside a quantity: "có trên 90%", "80% trở lên", "không dưới 10%"."""
+    b, a = fold(before), fold(after)
+    return [word for key, word in _QUALIFIERS if re.search(rf"\b{key}\s*$", b) or re.match(rf"\s*{key}\b", a)]
+
+
+def _lead(text: str) -> list[str]:
+    """An aspiration opening a line ("Phấn đấu đến năm 2023, có …") governs every quantity after it."""
+    return ["phấn đấu"] if re.search(r"\bphan dau\b", fold(text)) else []
+
+
+def _period(text: str) -> str:
+    folded = fold(text)
+    for pattern, label in _PERIODS:
+        m = pattern.search(folded)
+        if m:
+            return label.format(*m.groups())
+    return ""
+
+
+def _term(doc: Document) -> str:
+    """The document's term ("nhiệm kỳ 2023–2028") from its title or opening, if it names one."""
+    opening = " ".join([doc.meta.title or "", *(s.text[:400] for s in doc.sections[:2])])
+    m = _TERM.search(opening)
+    return f"nhiệm kỳ {m.group(1)}–{m.group(2)}" if m else ""
