@@ -37,10 +37,10 @@ def load(name: str, root: Path):
     return settings, store, [r for r in rows if r.get("anchors")]
 
 
-def unit_matrix(items, embedder, cache):
+def unit_matrix(passages, embedder, cache):
     texts, owner = [], []
-    for i, it in enumerate(items):
-        for u in units(it.passage.heading_path, it.passage.text):
+    for i, p in enumerate(passages):
+        for u in units(p.heading_path, p.text):
             texts.append(u)
             owner.append(i)
     t0 = time.perf_counter()
@@ -60,13 +60,12 @@ def main() -> int:
     cache = EmbeddingCache(Path(os.environ.get("SOTAY_CACHE_DIR", "/tmp/cache-search")))
     for name in args.sets:
         settings, store, rows = load(name, Path(args.root))
-        items = store.all_passages()
-        print(f"== {name}: {len(items)} passages, {len(rows)} questions", flush=True)
+        print(f"== {name}: {store.passage_count()} passages, {len(rows)} questions", flush=True)
         if args.mode == "embed":
-            unit_matrix(items, embedder, cache)
+            unit_matrix([it.passage for it in store.current_passages()], embedder, cache)
         else:
             from scripts.probe_variants import evaluate
-            evaluate(name, settings, store, items, rows, embedder, None, None)
+            evaluate(name, settings, store, rows, embedder, cache)
     return 0
 
 

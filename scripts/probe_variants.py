@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import run_eval
 
 from index import fuse
 from index.analyze import analyze, folded_terms, has_diacritics
-from index.embed import EmbeddingCache
 from index.maxp import units
 from index.named import NamedDoc, keys_for, resolve
 from index.restore import Restorer
-from index.search import View
+from index.search import Searcher
 
 MAXP_K = int(os.environ.get("PROBE_MAXP_K", "0"))     # rerank depth with paragraph vectors (0 = off)
 
@@ -31,14 +29,14 @@ class QueryModel:
         return np.stack([self.e.query(t) for t in texts])
 
 
-def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
-    cache = EmbeddingCache(Path(os.environ.get("SOTAY_CACHE_DIR", "/tmp/cache-search")))
+def evaluate(name, settings, store, rows, embedder, cache):
     qm = QueryModel(embedder)
-    view = View.build(items, settings.data_dir / "bm25")
+    view = Searcher(store, embedder, settings.data_dir, cache).view
+    items = view.passages
     docs = [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
-            for d in store.list_documents()]
+            for d in view.docs.values()]
     t0 = time.perf_counter()
-    restorer = Restorer.build(it.passage.text for it in items)
+    restorer = Restorer.build(p.text for p in items)
     print(f"  restorer built in {time.perf_counter() - t0:.1f}s: {len(restorer.unigrams)} syllables, "
           f"{len(restorer.pairs)} pairs", flush=True)
     restored = {r["id"]: (restorer.restore(r["question"]) if not has_diacritics(r["question"]) else None)
@@ -49,7 +47,7 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
 
     def maxp(i: int, q: np.ndarray, base: float) -> float:
         if i not in unit_cache:
-            us = units(items[i].passage.heading_path, items[i].passage.text)
+            us = units(items[i].heading_path, items[i].text)
             unit_cache[i] = cache.embed(embedder, us) if us else np.zeros((0, embedder.dim), np.float32)
         m = unit_cache[i]
         return max(base, float((m @ q).max())) if len(m) else base
@@ -61,7 +59,7 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
             else analyze(q, query=True)
         scores = view.lexical.scores(toks)
         top = np.argsort(-scores)[:200]
-        lexical = {items[i].passage.id: float(scores[i]) for i in top if scores[i] > 0}
+        lexical = {items[i].id: float(scores[i]) for i in top if scores[i] > 0}
         accented = has_diacritics(q)
         w = w_acc if accented else (w_rest if rq else 0.0)
         dense = {}
@@ -69,14 +67,14 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
         if w > 0 or not lexical:
             sims = view.vectors @ vec
             d_top = np.argpartition(-sims, min(100, len(sims)) - 1)[:100]
-            dense = {items[i].passage.id: float(sims[i]) for i in d_top}
+            dense = {items[i].id: float(sims[i]) for i in d_top}
             w = w or 1.0
         fused = fuse.weighted(lexical, dense, w)
         if named:
             hit_docs = resolve(q, docs)
             if hit_docs:
                 for pid in fused:
-                    if items[view.position[pid]].meta["doc_id"] in hit_docs:
+                    if view.doc_of_row[view.position[pid]] in hit_docs:
                         fused[pid] += named
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)
         if maxp_k and w > 0:
@@ -87,7 +85,7 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
             refused = fuse.weighted(lexical, dmax, w)
             if named and hit_docs:
                 for pid in refused:
-                    if items[view.position[pid]].meta["doc_id"] in hit_docs:
+                    if view.doc_of_row[view.position[pid]] in hit_docs:
                         refused[pid] += named
             head = sorted(head, key=refused.__getitem__, reverse=True)
             ranked = head + ranked[maxp_k:]
@@ -98,7 +96,7 @@ def evaluate(name, settings, store, items, rows, embedder, _vecs, _owner):
         t = time.perf_counter()
         for r in rows:
             top = run(r, **kw)
-            rank = run_eval.first_hit([{"text": items[view.position[p]].passage.text} for p in top], r["anchors"])
+            rank = run_eval.first_hit([{"text": items[view.position[p]].text} for p in top], r["anchors"])
             ranks.append(rank)
             if "nodiac" in (r.get("kind") or ""):
                 kinds.setdefault("nodiac", []).append(rank)
