@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from index.analyze import analyze, folded_terms, has_diacritics
 from index.named import NamedDoc, keys_for, resolve
-from index.restore import Restorer
+from index.restore import Restorer, count
 
 # Dense weight for an unaccented query whose accents were restored: see scripts/probe_search.py.
 DENSE_WEIGHT_RESTORED = 0.2
@@ -30,13 +30,20 @@ class Plan:
 class Hints:
     restorer: Restorer
     docs: list[NamedDoc]
+    counts: dict[str, tuple]       # doc id → its syllable and pair counts (see restore.count)
 
     @classmethod
-    def build(cls, passages, documents) -> Hints:
-        """From the indexed passages and their DocumentSummary records."""
-        return cls(restorer=Restorer.build(p.text for p in passages),
+    def build(cls, passages, documents, previous: Hints | None = None, changed=()) -> Hints:
+        """From the indexed passages and their DocumentSummary records. With `previous`, only the
+        `changed` documents are recounted (an ingest costs one document, not the corpus)."""
+        by_doc: dict[str, list[str]] = {}
+        for p in passages:
+            by_doc.setdefault(p.doc_id, []).append(p.text)
+        old = previous.counts if previous is not None else {}
+        counts = {d: old[d] if d in old and d not in changed else count(texts) for d, texts in by_doc.items()}
+        return cls(restorer=Restorer.merge(list(counts.values())),
                    docs=[NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
-                         for d in documents])
+                         for d in documents], counts=counts)
 
     def plan(self, query: str) -> Plan:
         named = frozenset(resolve(query, self.docs))

@@ -29,14 +29,19 @@ class Restorer:
 
     @classmethod
     def build(cls, texts) -> Restorer:
-        uni: dict[str, Counter] = defaultdict(Counter)
+        return cls.merge([count(texts)])
+
+    @classmethod
+    def merge(cls, counts: list[tuple[Counter, Counter]]) -> Restorer:
+        """From per-document `count` results, so an ingest recounts only the documents it changed."""
+        syllables: Counter = Counter()
         pairs: Counter = Counter()
-        for text in texts:
-            for line in text.lower().splitlines():
-                sylls = _SYLLABLE.findall(line)
-                for s in sylls:
-                    uni[fold(s)][s] += 1
-                pairs.update(zip(sylls, sylls[1:]))
+        for one, two in counts:
+            syllables.update(one)
+            pairs.update(two)
+        uni: dict[str, Counter] = defaultdict(Counter)
+        for s, n in syllables.items():
+            uni[fold(s)][s] = n
         keep = {f: Counter(dict(c.most_common(MAX_CANDIDATES))) for f, c in uni.items() if not f.isdigit()}
         allowed = {s for c in keep.values() for s in c}
         return cls(unigrams=keep, pairs=Counter({p: n for p, n in pairs.items()
@@ -68,3 +73,15 @@ class Restorer:
                 nxt[s] = (score(prev), best[prev][1] + [s])
             best = nxt
         return " ".join(max(best.values(), key=lambda v: v[0])[1])
+
+
+def count(texts) -> tuple[Counter, Counter]:
+    """Accented syllable and adjacent-pair counts of some texts (pairs never cross a line)."""
+    syllables: Counter = Counter()
+    pairs: Counter = Counter()
+    for text in texts:
+        for line in text.lower().splitlines():
+            sylls = _SYLLABLE.findall(line)
+            syllables.update(sylls)
+            pairs.update(zip(sylls, sylls[1:]))
+    return syllables, pairs

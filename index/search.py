@@ -143,7 +143,7 @@ class Searcher:
         docs = {d.id: d for d in self.store.list_documents() if d.id in set(doc_ids)}
         with self._lock:   # writers serialise here; readers keep using the old view until the swap
             self.view = self.view.replaced(set(doc_ids), items, vectors, docs)
-        self.hints = Hints.build(self.view.passages, self.view.docs.values())
+        self.hints = Hints.build(self.view.passages, self.view.docs.values(), self.hints, set(doc_ids))
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
 
     def _vectors_of(self, items: list[StoredPassage]) -> list[np.ndarray | None]:

@@ -72,3 +72,12 @@ def test_max_pool_keeps_the_best_paragraph_and_the_passage_floor():
     owner = np.array([0, 0, 2])
     base = np.array([0.5, 0.4, 0.3], dtype=np.float32)
     assert max_pool(sims, owner, 3, base).tolist() == np.array([0.9, 0.4, 0.3], dtype=np.float32).tolist()
+
+
+def test_restorer_merges_per_document_counts_like_one_build():
+    from index.restore import count
+
+    texts = [p.read_text(encoding="utf-8") for p in seed_files()]
+    whole = Restorer.build(texts)
+    merged = Restorer.merge([count([t]) for t in texts])
+    assert merged == whole
