@@ -267,7 +267,8 @@ def main() -> int:
 def table(r: dict) -> str:
     h208, h12, nv, inc = r["hit208"], r["hit12"], r["naive"], r["incremental"]
     rows = [
-        ("first ingest (s)", r.get("ingest_s", "reused"), ""), ("ingest peak RSS (MB)", r.get("ingest_peak_rss_mb", "-"), ""),
+        ("first ingest (s)", r.get("ingest_s", "reused"), ""),
+        ("ingest peak RSS (MB)", r.get("ingest_peak_rss_mb", "-"), ""),
         ("re-ingest unchanged (s)", r["reingest_s"], "≤ 5% of first"), ("data dir (MB)", r["data_dir_mb"], ""),
         ("start-up (s)", r["startup_s"], "≤ 15"), ("server RSS (MB)", r["server_rss_mb"], "≤ 1536"),
         ("/search p50 / p95 (ms)", f"{r['search_p50_ms']} / {r['search_p95_ms']}", "p95 ≤ 50"),
