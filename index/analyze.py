@@ -52,12 +52,13 @@ def numbers(text: str) -> list[str]:
 
 def fold_word(word: str) -> str:
     """`fold`, or the casefolded word when folding leaves nothing ('ß', 'Привет', 'ı'): never empty."""
-    return fold(word) or word.casefold()
+    folded = "".join(fold(word).split())   # NFKD turns some marks ('˘') into a space and a combining mark
+    return folded or "".join(word.casefold().split())
 
 
 def syllables(text: str) -> list[list[str]]:
     """Folded syllables, grouped by clause so pairs never bridge punctuation; no empty syllable."""
-    return [[fold_word(w) for w in _WORD.findall(part)] for part in _CLAUSE.split(text)]
+    return [[f for w in _WORD.findall(part) if (f := fold_word(w))] for part in _CLAUSE.split(text)]
 
 
 def words(text: str) -> list[str]:
