@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answer.records import Answer, Citation
-from answer.units import HEADING, MAX_QUOTE, lead_ins, list_span, units
+from answer.units import BULLET, HEADING, MAX_QUOTE, lead_ins, list_span, units
 from core.text import fold
 from index.analyze import folded_terms
 from index.records import Hit
@@ -23,7 +23,11 @@ MAX_SOURCES = 3     # documents quoted side by side when several answer
 # another document is quoted too when its best unit scores at least this share of the best one
 # (0.7 added unrelated programmes on the dev set, 0.9 dropped the second programme of conv-d1/d2)
 FURTHER_SOURCE = 0.8
+# when the question asks what "các văn bản" say, any document whose best unit keeps this share is quoted
+ASKED_SOURCES = 0.5
+_FOOTNOTE = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 MIN_FURTHER_ROOM = 160   # a further source needs this many characters left to say anything
+FURTHER_ROOM = 380       # characters a further source's citation and quote may take   # a further source needs this many characters left to say anything
 LEAD_LIMIT = 220    # a list item's lead-in is quoted up to this length
 # question terms found only in a unit's headings count as much as terms in the unit itself
 # (0.3, 0.6 and 1.0 were measured: the same dev answers)
@@ -36,7 +40,9 @@ NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp
 
 _INTENTS = {
     "number": r"\b(bao nhieu|ty le|chi tieu|may|bao lau|so luong|phan tram|muc|gap)\b",
-    "list": r"\b(gom|nhung|cac .* nao|noi dung gi|nhiem vu gi|nhiem vu cua|ky nang nao)\b",
+    "list": r"\b(gom|nhung|cac .* nao|noi dung gi|nhiem vu gi|nhiem vu cua|ky nang nao|"
+            r"(?:chi tieu|muc tieu|giai phap|nhiem vu) (?:gi|nao|cu the))\b",
+    "sources": r"\b(?:cac|nhung) (?:van ban|chuong trinh|ke hoach|nghi quyet|bao cao|luat)\b",
     "actor": r"\b(ai|co quan nao|don vi nao|chu tri|trach nhiem|giao cho)\b",
     "reference": r"\b(quyet dinh nao|quy dinh so|so may|van ban nao|nghi quyet nao|theo .* nao)\b",
 }
@@ -94,6 +100,8 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     q_terms = _terms(question, query=True)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     want = intents(question)
+    if "sources" in want:   # "các văn bản nói gì": each source's answering unit, not whole lists
+        want.discard("list")
     pool = _pool(question, hits)
     support = max(passage_coverage(q_terms, h, idf) for h in pool[:3]) / q_weight
     if support < MIN_COVERAGE:
@@ -110,7 +118,8 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     named = _named_documents(question, pool)
     if named:
         picks = [p for p in picks if p.hit.doc_id in named] or picks
-    chosen = [picks[0]] + [p for p in picks[1:] if not named and p.score >= FURTHER_SOURCE * picks[0].score]
+    share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
+    chosen = [picks[0]] + [p for p in picks[1:] if not named and p.score >= share * picks[0].score]
     return _write(question, chosen[:MAX_SOURCES], want, q_terms, idf, hits)
 
 
@@ -155,6 +164,8 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
     for i, unit in enumerate(parts):
         if HEADING.match(unit) and len(unit) < 120 and i + 1 < len(parts):
             continue   # a bare heading is context, not an answer
+        if _FOOTNOTE.match(unit) and "reference" not in want:
+            continue   # a footnote names a source; it answers only "which document" questions
         own = _terms(unit)
         lead = leads[i]
         around = context | (_terms(parts[lead]) if lead is not None else set())
@@ -180,7 +191,8 @@ def _write(question: str, picks: list[Pick], want: set[str], q_terms: set[str],
     blocks: list[tuple[Pick, str, str]] = []
     for n, pick in enumerate(picks):
         lead = f"Theo {pick.hit.citation}{_note(pick, picks[0]) if n else ''}:"
-        budget = min(MAX_QUOTE if n else room, room) - len(lead) - 4
+        reserve = (len(picks) - 1) * FURTHER_ROOM if n == 0 else 0   # the best source leaves room for the others
+        budget = min(FURTHER_ROOM if n else room - reserve, room) - len(lead) - 4
         if n and budget < MIN_FURTHER_ROOM:
             break
         quote = _quote(pick, want, q_terms, idf, max(budget, MIN_FURTHER_ROOM))
@@ -212,17 +224,21 @@ def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], f
     leads = lead_ins(parts)
     lead, items = list_span(parts, i, leads)
     if lead is not None and ("list" in want or lead == i):
-        return _whole_list(parts[lead], [parts[j] for j in items], limit)
+        return _whole_list(parts[lead], [parts[j] for j in items], limit, must=items.index(i) if i in items else -1)
     if lead is not None:   # an item of a list: quoted with its lead-in
         head = _clip(parts[lead], LEAD_LIMIT)
         body = parts[i] if len(parts[i]) <= limit - len(head) - 1 else focus(parts[i], q_terms, idf,
                                                                                   limit - len(head) - 1)
         return f"{head}\n{body}"
     quote = parts[i]
-    if "list" in want:   # a list question gets the lines that follow, as far as room allows
-        rest = [p for p in parts[i + 1:]]
+    if "list" in want:   # a list question gets the whole run of bullets the unit belongs to
+        start = i
+        while BULLET.match(parts[start]) and start > 0 and BULLET.match(parts[start - 1]):
+            start -= 1
+        rest = parts[start + 1:]
         stop = next((k for k, p in enumerate(rest) if HEADING.match(p)), len(rest))
-        return _whole_list(quote, rest[:stop], limit) if stop else _fit(quote, q_terms, idf, limit)
+        if stop and i - start <= stop:
+            return _whole_list(parts[start], rest[:stop], limit, must=i - start - 1)
     return _fit(quote, q_terms, idf, limit)
 
 
@@ -230,12 +246,16 @@ def _fit(quote: str, q_terms: set[str], idf: Callable[[str], float], limit: int)
     return focus(quote, q_terms, idf, limit) if len(quote) > limit else quote
 
 
-def _whole_list(head: str, items: list[str], limit: int) -> str:
-    """The lead-in and every item, cut at the limit with "… (còn N ý)"."""
+def _whole_list(head: str, items: list[str], limit: int, must: int = -1) -> str:
+    """The lead-in and every item, cut at the limit with "… (còn N ý)"; when the cut would drop item
+    `must` (the one that answers), the lead-in and that item alone."""
     out = _clip(head, LEAD_LIMIT)
     for n, item in enumerate(items):
         more = f"\n… (còn {len(items) - n} ý)"
         if len(out) + 1 + len(item) + len(f"\n… (còn {len(items) - n - 1} ý)") > limit:
+            if must >= n:
+                lead = _clip(head, min(LEAD_LIMIT, limit // 3))
+                return f"{lead}\n…\n{_clip(items[must], limit - len(lead) - 3)}"
             return out + more
         out += "\n" + item
     return out

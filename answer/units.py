@@ -13,6 +13,7 @@ from core.text import SENTENCE_END
 MAX_QUOTE = 560   # one unit longer than this is cut into sentences
 # a list item: "a)", "đ)", "-", "+", "•", or a khoản "2." inside an article
 ITEM = re.compile(r"^(?:[a-zđ]\)|[-+•–*]\s|\d{1,2}\.\s)")
+BULLET = re.compile(r"^[-+•–*]\s")
 HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s*\S")
 # a heading of the document's own numbering ("2.1.", "II.", "Điều 5"): never an item of the list above it
 SECTION_HEADING = re.compile(r"^(?:[IVX]+\.|\d+\.\d+(?:\.\d+)*\.?|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s")
