@@ -162,8 +162,8 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
     leads = lead_ins(parts)
     best: Pick | None = None
     for i, unit in enumerate(parts):
-        if HEADING.match(unit) and len(unit) < 120 and i + 1 < len(parts):
-            continue   # a bare heading is context, not an answer
+        if HEADING.match(unit) and len(unit) < 120 and i + 1 < len(parts) and leads[i] is None:
+            continue   # a bare heading is context, not an answer (a list's "a)" point is an answer)
         if _FOOTNOTE.match(unit) and "reference" not in want:
             continue   # a footnote names a source; it answers only "which document" questions
         own = _terms(unit)
