@@ -27,7 +27,7 @@ FURTHER_SOURCE = 0.8
 ASKED_SOURCES = 0.5
 _FOOTNOTE = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 MIN_FURTHER_ROOM = 160   # a further source needs this many characters left to say anything
-FURTHER_ROOM = 380       # characters a further source's citation and quote may take   # a further source needs this many characters left to say anything
+FURTHER_ROOM = 380       # characters a further source's citation and quote may take
 LEAD_LIMIT = 220    # a list item's lead-in is quoted up to this length
 # question terms found only in a unit's headings count as much as terms in the unit itself
 # (0.3, 0.6 and 1.0 were measured: the same dev answers)

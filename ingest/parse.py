@@ -6,8 +6,7 @@ from dataclasses import replace
 
 from core.text import slug
 from ingest.clean import clean
-from ingest.meta import (RECIPIENTS, SIGN_ROLE, build_meta, inferred_year, organisation, parse_closing,
-                         parse_header)
+from ingest.meta import RECIPIENTS, SIGN_ROLE, build_meta, inferred_year, organisation, parse_closing, parse_header
 from ingest.records import DocMeta, Document, Section
 from ingest.sections import split_sections
 
