@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from core import redact
 from core.errors import SotayError
 from core.settings import Settings
 
@@ -100,7 +101,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
     from index.records import Filters
 
-    engine = Engine.open(settings)
+    engine = open_engine(Engine, settings)
     hits = engine.search(args.query, k=args.k, filters=Filters(doc_type=args.type, year=args.year))
     if args.json:
         rows = [{"passage_id": h.passage_id, "doc_id": h.doc_id, "section_id": h.section_id, "score": h.score,
@@ -161,9 +162,16 @@ def _write(output: str | None, text: str) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from answer.engine import Engine
     from api.main import create_app
+    from api.middleware import VietnameseH11
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    engine = open_engine(Engine, settings)  # before uvicorn: a bad data dir is one line, not a traceback
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port, log_level="info",
+                    http=VietnameseH11)
+    finally:
+        engine.close()
     return 0
 
 
@@ -174,6 +182,30 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
     run_polling(settings)
     return 0
+
+
+def open_engine(engine_class, settings: Settings):
+    """Engine.open, with a data dir that cannot be used (file in the way, unreadable, read-only,
+    foreign index files) reported as one clear line instead of a traceback."""
+    try:
+        return engine_class.open(settings)
+    except SotayError:
+        raise
+    except (OSError, ValueError, KeyError) as exc:
+        log.debug("engine open failed", exc_info=exc)
+        raise SotayError(f"không mở được thư mục dữ liệu {settings.data_dir} ({type(exc).__name__}: {exc}). "
+                         "Kiểm tra quyền ghi, tệp nằm chắn đường dẫn, hoặc xóa chỉ mục để nạp lại.") from exc
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number ≥ 1 (`--k -1` used to print all results but one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1, nhận được {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1, nhận được {value}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -190,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("search", help="tìm đoạn văn bản")
     s.add_argument("query")
-    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--k", type=positive, default=10)
     s.add_argument("--json", action="store_true")
     s.add_argument("--type")
     s.add_argument("--year", type=int)
@@ -221,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
                "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
-        return handler(args, Settings())
+        settings = Settings()
+        redact.install(settings)
+        return handler(args, settings)
     except SotayError as e:
         print(f"Lỗi: {e}", file=sys.stderr)
         return 2
