@@ -2,7 +2,7 @@
 
     engine = Engine.open(settings)                      # loads the model and indexes once
     engine.search(query, k=10, filters=None, offset=0) -> list[Hit]
-    engine.ask(question, filters=None) -> Answer
+    engine.ask(question, filters=None, history=()) -> Answer
     engine.documents(filters=None) -> list[DocumentSummary]
     engine.document(doc_id_or_number) -> Document      # raises NotFound
     engine.passage(passage_id) -> Hit                  # raises NotFound
@@ -19,12 +19,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from threadpoolctl import threadpool_limits
 
 from answer.compare import compare_targets
 from answer.compose import MAX_QUESTION, compose, idf_from_counts
+from answer.followup import MAX_HISTORY, resolve, smalltalk
 from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
@@ -40,6 +42,8 @@ from ingest.records import Document, DocumentSummary
 
 log = logging.getLogger(__name__)
 ASK_CANDIDATES = 8
+# most earlier questions a client may send (the last MAX_HISTORY are read); more is a client bug
+MAX_HISTORY_SENT = 20
 # how often each process looks for other processes' changes, and how far back it re-reads the log
 # (writes from several processes are not ordered by their timestamps to the millisecond)
 WATCH_INTERVAL_S = 1.0
@@ -93,15 +97,23 @@ class Engine:
         query = _check(query)
         return self.searcher.search(query, k=k, filters=filters, offset=offset)
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer a question; `history` holds the conversation's earlier questions, most recent last."""
         question = _check(question)
-        comparison = compare_targets(self, question, filters)
+        history = _check_history(history)
+        reply = smalltalk(question)
+        if reply is not None:
+            return Answer(question=question, answer=reply, found=False, mode="smalltalk")
+        query = resolve(question, history)
+        comparison = compare_targets(self, query, filters)
         if comparison is not None:
             return comparison
-        hits = self.searcher.search(question, k=ASK_CANDIDATES, filters=filters)
+        hits = self.searcher.search(query, k=ASK_CANDIDATES, filters=filters)
         view = self.searcher.view
         idf = idf_from_counts(view.doc_freq, view.size)
-        answer = compose(question, hits, idf, base_url=self.settings.public_url)
+        answer = compose(query, hits, idf)
+        if query != question:
+            answer = replace(answer, question=question)
         if self.llm is not None and answer.found:
             return self.llm.rewrite(question, hits, fallback=answer)
         return answer
@@ -196,6 +208,15 @@ class Engine:
                     dirty_at = 0.0
             except Exception as e:   # a store hiccup must not end the watcher; the next round tries again
                 log.warning("applying other processes' changes failed (%s); retrying", e)
+
+
+def _check_history(history: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(history, str) or len(history) > MAX_HISTORY_SENT:
+        raise BadQuery(f"Lịch sử hội thoại quá dài (tối đa {MAX_HISTORY_SENT} câu hỏi)")
+    for item in history:
+        if not isinstance(item, str) or len(item) > MAX_QUESTION:
+            raise BadQuery(f"Mỗi câu hỏi trong lịch sử hội thoại phải là văn bản, tối đa {MAX_QUESTION} ký tự")
+    return tuple(history)[-MAX_HISTORY:]
 
 
 def _check(text: str) -> str:

@@ -55,6 +55,9 @@ class AskFilters(BaseModel):
 
 class AskIn(BaseModel):
     question: str = Field(min_length=1, max_length=500)
+    # earlier questions of the conversation, most recent last; their number and length are checked by
+    # the engine, which says what is wrong in Vietnamese (422)
+    history: list[str] = Field(default_factory=list)
     filters: AskFilters | None = None
 
 

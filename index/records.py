@@ -29,7 +29,7 @@ class Filters:
             not doc_id or doc.id == doc_id,
             not doc_type or (meta.doc_type or "").lower() == doc_type.lower(),
             not issuer or issuer.lower() in (meta.issuer or "").lower(),
-            not year or date.startswith(f"{year:04d}"),
+            not year or date.startswith(f"{year:04d}") or (not date and meta.inferred_year == year),
             not date_from or (bool(date) and date >= date_from),
             not date_to or (bool(date) and date <= date_to),
         ))

@@ -122,7 +122,7 @@ def parse_closing(lines: list[str]) -> dict:
             roles.append(line)
             continue
         if in_recipients and re.match(r"^[-+•·}]\s*", line):
-            item = re.sub(r"^[-+•·}]\s*", "", line).strip(" ;.")
+            item = recipient(line)
             if item:
                 recipients.append(item)
             continue
@@ -134,6 +134,18 @@ def parse_closing(lines: list[str]) -> dict:
     if role and "issuer" not in fields:
         fields["issuer_from_signature"] = proper_case(re.sub(r"^(TM\.|T/M)\s*", "", role, flags=re.I))
     return fields
+
+
+# a Word brace grouping lines ("}") and the purpose notes written beside them ("B/c" báo cáo, "t/h" thực hiện)
+_RECIPIENT_NOTE = re.compile(r"[\s;,]*[{}]?\s*\(?\s*(?:b/c|t/h|đ/b|để b/c|để t/h|để biết|báo cáo|thực hiện)\s*\)?\s*$",
+                             re.I)
+
+
+def recipient(line: str) -> str:
+    """One recipient without its bullet, stray braces or purpose note: "- } B/c" → ""."""
+    item = re.sub(r"^[-+•·}\s]+", "", line)
+    item = _RECIPIENT_NOTE.sub("", item)
+    return item.replace("}", "").replace("{", "").strip(" ;.,")
 
 
 def _looks_like_name(line: str) -> bool:
@@ -182,3 +194,16 @@ def organisation(meta: DocMeta, opening: str) -> DocMeta:
     if place and re.search(r"\b(?:tỉnh|thành phố)$", org):
         org = f"{org} {place}"
     return replace(meta, issuer=f"{org} — {body}" if body else org)
+
+
+# "nhiệm kỳ 2023 - 2028", "giai đoạn 2018-2023", "2021 – 2025": a term or period of years
+_PERIOD = re.compile(r"(?:nhiệm kỳ|giai đoạn|thời kỳ)\s*\(?\s*((?:19|20)\d\d)\s*[-–—]\s*(?:19|20)\d\d", re.I)
+
+
+def inferred_year(meta: DocMeta, opening: str) -> DocMeta:
+    """An undated document's year from the term or period its title (else its opening) names: the first
+    year of the term, when the programme of that term is written."""
+    if meta.date:
+        return meta
+    found = _PERIOD.search(meta.title or "") or _PERIOD.search(opening)
+    return replace(meta, inferred_year=int(found.group(1))) if found else meta

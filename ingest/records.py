@@ -32,6 +32,9 @@ class DocMeta:
     signer: str | None = None
     recipients: tuple[str, ...] = ()
     ocr_confidence: float | None = None   # set when the text came from OCR: mean word confidence, 0-100
+    # an undated document's year, read from its term or period ("nhiệm kỳ 2023 - 2028" → 2023); marked as
+    # inferred by living here, not in `date`, and never part of the document's identity
+    inferred_year: int | None = None
 
 
 @dataclass(frozen=True)

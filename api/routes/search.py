@@ -31,7 +31,7 @@ def search(
 def ask(engine: EngineDep, body: AskIn) -> AskOut:
     filters = body.filters.to_filters() if body.filters else None
     try:
-        answer = engine.ask(body.question, filters=filters)
+        answer = engine.ask(body.question, filters=filters, history=tuple(body.history))
     except BadQuery as e:
         raise HTTPException(422, str(e)) from e
     return AskOut.of(answer)

@@ -26,10 +26,10 @@ def test_intents():
 
 
 def test_quotes_the_bullet_that_answers():
-    a = compose("chỉ tiêu đào tạo chủ tịch CĐCS là gì?", [TARGETS], base_url="http://x")
+    a = compose("chỉ tiêu đào tạo chủ tịch CĐCS là gì?", [TARGETS])
     assert a.found and a.quote == "- 100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng với hình thức phù hợp."
     assert a.answer.startswith("Theo Chương trình X — II.2.1 Chỉ tiêu hàng năm:")
-    assert a.answer.endswith("Xem đầy đủ: http://x/#doc/d/II.2.1")
+    assert "http" not in a.answer and a.citations[0].section_id == "II.2.1"   # front ends build links
     assert a.citations[0].passage_id == "d:II.2.1"
 
 
@@ -64,3 +64,35 @@ def test_focus_and_units():
     assert units("a\n\n- b\n") == ["a", "- b"]
     text = "mở đầu, " * 100 + "điểm cần tìm ở đây, " + "kết thúc, " * 100
     assert "điểm cần tìm" in focus(text, {"diem", "tim"}, lambda t: 1.0, limit=200)
+
+
+def test_list_item_is_quoted_with_its_lead_in():
+    law = hit("Thời gian thử việc do hai bên thỏa thuận căn cứ vào tính chất và mức độ phức tạp của công việc "
+              "nhưng chỉ được thử việc một lần đối với một công việc và bảo đảm điều kiện sau đây:\n"
+              "a) Không quá 180 ngày đối với công việc của người quản lý doanh nghiệp;\n"
+              "b) Không quá 60 ngày đối với công việc có chức danh nghề nghiệp cần trình độ chuyên môn, kỹ thuật "
+              "từ cao đẳng trở lên;\n"
+              "c) Không quá 30 ngày đối với công việc có chức danh nghề nghiệp cần trình độ trung cấp.",
+              heading="Điều 25. Thời gian thử việc", pid="luat:D25")
+    a = compose("Thời gian thử việc tối đa với công việc cần trình độ cao đẳng trở lên", [law])
+    assert a.found
+    lead, item = a.quote.split("\n")
+    assert lead.endswith("sau đây:") and item.startswith("b) Không quá 60 ngày")
+
+
+def test_whole_list_is_cut_with_the_count_of_the_rest():
+    bullets = "\n".join(f"- Chỉ tiêu số {n}: " + "nội dung chỉ tiêu về công tác cán bộ, " * 6 for n in range(12))
+    a = compose("Chương trình đặt những chỉ tiêu nào?", [hit("Chỉ tiêu đến năm 2030 gồm:\n" + bullets)])
+    assert a.found and len(a.answer) <= MAX_ANSWER
+    shown = a.quote.count("\n- ")
+    assert shown >= 2 and a.quote.endswith(f"… (còn {12 - shown} ý)")
+
+
+def test_closing_block_answers_only_recipient_questions():
+    closing = make_hit("d:closing", "d", "closing", ("Nơi nhận và chữ ký",), "Chương trình X — Nơi nhận và chữ ký",
+                       "Nơi nhận:\n- Các CĐCS trực thuộc;\n- Lưu VT.\nTM. BAN THƯỜNG VỤ\nCHỦ TỊCH\nNguyễn Văn An",
+                       2.0, doc_name="Chương trình X")
+    a = compose("chỉ tiêu đào tạo chủ tịch CĐCS trực thuộc là gì?", [closing, TARGETS])
+    assert a.citations[0].passage_id == "d:II.2.1"
+    b = compose("Chương trình X gửi đến nơi nhận nào?", [closing, TARGETS])
+    assert b.citations[0].passage_id == "d:closing"

@@ -48,11 +48,11 @@ def test_ask_example(client):
     assert body["found"] is True
     assert "100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng" in body["answer"]
     assert body["answer"].startswith("Theo Chương trình hành động")
-    assert len(body["answer"]) <= 800
+    assert len(body["answer"]) <= 1200
     cite = body["citations"][0]
     assert cite["section_id"] == "II.2.1" and "Chỉ tiêu hàng năm" in cite["citation"]
     assert cite["url"] == f"/#doc/{cite['doc_id']}/II.2.1"   # the readable page, not the JSON
-    assert body["answer"].endswith(f"Xem đầy đủ: http://127.0.0.1:8000/#doc/{cite['doc_id']}/II.2.1")
+    assert "http" not in body["answer"] and "#doc/" not in body["answer"]   # links are the front ends' job
 
 
 def test_ask_not_found(client):

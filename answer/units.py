@@ -1,0 +1,63 @@
+"""Quotable units of a passage and the lists they belong to.
+
+    parts = units(passage.text)          # bullets and lines; long lines cut into sentences
+    leads = lead_ins(parts)              # for each list item, the index of its lead-in ("… sau đây:")
+    span = list_span(parts, i, leads)    # the whole list unit i opens or belongs to
+"""
+from __future__ import annotations
+
+import re
+
+from core.text import SENTENCE_END
+
+MAX_QUOTE = 560   # one unit longer than this is cut into sentences
+# a list item: "a)", "đ)", "-", "+", "•", or a khoản "2." inside an article
+ITEM = re.compile(r"^(?:[a-zđ]\)|[-+•–*]\s|\d{1,2}\.\s)")
+BULLET = re.compile(r"^[-+•–*]\s")
+HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s*\S")
+# a heading of the document's own numbering ("2.1.", "II.", "Điều 5"): never an item of the list above it
+SECTION_HEADING = re.compile(r"^(?:[IVX]+\.|\d+\.\d+(?:\.\d+)*\.?|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s")
+
+
+def units(text: str) -> list[str]:
+    """Quotable units of a passage: bullets and lines, long lines cut into sentences."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= MAX_QUOTE:
+            out.append(line)
+        else:
+            out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
+    return out
+
+
+def is_lead_in(unit: str) -> bool:
+    return unit.rstrip().endswith(":")
+
+
+def lead_ins(parts: list[str]) -> list[int | None]:
+    """For each unit, the index of the lead-in line ("… sau đây:") whose list it belongs to (None if none).
+    A list runs until the next lead-in, a section heading, or a khoản ("2.") after lettered points."""
+    out: list[int | None] = []
+    lead: int | None = None
+    lettered = False
+    for i, unit in enumerate(parts):
+        if SECTION_HEADING.match(unit) or (lettered and re.match(r"^\d{1,2}\.\s", unit)):
+            lead = None
+        out.append(lead)
+        if is_lead_in(unit):
+            lead, lettered = i, False
+        elif lead is not None and re.match(r"^[a-zđ]\)", unit):
+            lettered = True
+    return out
+
+
+def list_span(parts: list[str], i: int, leads: list[int | None]) -> tuple[int | None, list[int]]:
+    """(lead-in index or None, indices of the items) of the list unit i opens or belongs to."""
+    lead = i if is_lead_in(parts[i]) else leads[i]
+    if lead is None:
+        return None, [i]
+    items = [j for j in range(lead + 1, len(parts)) if leads[j] == lead]
+    return lead, items or [i]

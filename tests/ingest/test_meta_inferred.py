@@ -1,0 +1,34 @@
+"""Metadata the seeds leave implicit: an undated programme's year from its term, clean recipients."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.records import Filters
+from ingest.meta import recipient
+from ingest.parse import parse_document
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def parsed(prefix: str):
+    path = next(CORPUS.glob(prefix + "*.txt"))
+    return parse_document(path.read_text(encoding="utf-8"), path.name)
+
+
+def test_undated_programme_gets_the_first_year_of_its_term_marked_inferred():
+    doc = parsed("2023_ctr-hanh-dong_lai-chau")
+    assert doc.meta.date is None and doc.meta.inferred_year == 2023
+    assert Filters(year=2023).matches(doc.summary()) and not Filters(year=2024).matches(doc.summary())
+    assert not doc.id.count("2023")   # identity is unchanged by an inferred year
+
+
+def test_dated_document_has_no_inferred_year():
+    doc = parsed("2026-01-21_01-CTr-LDLD")
+    assert doc.meta.date == "2026-01-21" and doc.meta.inferred_year is None
+
+
+def test_recipients_lose_braces_and_purpose_notes():
+    recipients = parsed("2026-01-21_01-CTr-LDLD").meta.recipients
+    assert "Các CĐCS trực thuộc" in recipients and not any("}" in r or r.lower() == "b/c" for r in recipients)
+    assert recipient("- } B/c") == "" and recipient("- Ban Tổ chức TU; (b/c)") == "Ban Tổ chức TU"
+    assert recipient("- Lưu: VT.") == "Lưu: VT"
