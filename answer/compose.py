@@ -11,7 +11,6 @@ from core.text import SENTENCE_END, fold
 from index.analyze import folded_terms
 from index.records import Hit
 
-MAX_QUESTION = 500
 MAX_ANSWER = 800
 MAX_QUOTE = 560
 PASSAGES = 5
@@ -21,6 +20,15 @@ HEADING_WEIGHT = 1.0
 # share of the question's (IDF-weighted) terms that the chosen quote and its headings must cover;
 # calibrated on the dev set's answerable and unanswerable questions (see README)
 MIN_COVERAGE = 0.28
+# Quote choice: each unit scores its share of the question's IDF mass, plus these. TODO-MEASURE
+RETRIEVAL_WEIGHT = 0.15   # × the passage's search score relative to the top hit
+RANK_PENALTY = 0.03       # per rank below the top passage
+NUMBER_BONUS = 0.1        # a number question ("bao nhiêu", "chỉ tiêu") and a unit holding a digit
+REFERENCE_BONUS = 0.15    # a "which decision/document" question and a unit holding a document number
+ACTOR_BONUS = 0.05        # a "who" question and a unit naming who leads or is charged
+BARE_HEADING = 120        # a numbered line shorter than this, with text after it, is a heading, not an answer
+SUPPORT_PASSAGES = 3      # passages whose coverage decides between answering and abstaining
+SUGGESTIONS = 3           # other passages offered beside an answer or an abstention
 NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "
              "Bạn thử hỏi lại bằng từ ngữ khác, hoặc xem các đoạn gần nhất dưới đây.")
 
@@ -91,13 +99,7 @@ def _clip(text: str, limit: int) -> str:
     return cut.rsplit(" ", 1)[0] + " …"
 
 
-def passage_link(base_url: str, hit: Hit) -> str:
-    """Where the web page shows the whole passage in its document."""
-    return f"{base_url.rstrip('/')}/#doc/{hit.doc_id}/{hit.section_id}"
-
-
-def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None,
-            base_url: str | None = None) -> Answer:
+def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None) -> Answer:
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
@@ -110,26 +112,26 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
         context = _terms(" ".join(hit.heading_path) + " " + hit.document.name)
         parts = units(hit.text)
         for i, unit in enumerate(parts):
-            if _HEADING.match(unit) and len(unit) < 120 and i + 1 < len(parts):
+            if _HEADING.match(unit) and len(unit) < BARE_HEADING and i + 1 < len(parts):
                 continue   # a bare heading is context, not an answer
             own = _terms(unit)
             in_unit = sum(idf(t) for t in q_terms & own) / q_weight
             in_headings = sum(idf(t) for t in (q_terms & context) - own) / q_weight
             score = in_unit + HEADING_WEIGHT * in_headings
-            score += 0.15 * (hit.score / top_score) - 0.03 * rank
+            score += RETRIEVAL_WEIGHT * (hit.score / top_score) - RANK_PENALTY * rank
             if "number" in want and _HAS_NUMBER.search(unit):
-                score += 0.1
+                score += NUMBER_BONUS
             if "reference" in want and _DOC_NUMBER.search(unit):
-                score += 0.15
+                score += REFERENCE_BONUS
             if "actor" in want and _ACTOR.search(unit):
-                score += 0.05
+                score += ACTOR_BONUS
             if best is None or score > best[0]:
                 best = (score, i, hit, parts)
     assert best is not None
     _, i, hit, parts = best
-    support = max(passage_coverage(q_terms, h, idf) for h in hits[:3]) / q_weight
+    support = max(passage_coverage(q_terms, h, idf) for h in hits[:SUPPORT_PASSAGES]) / q_weight
     if support < MIN_COVERAGE:
-        return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:3]))
+        return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
     quote = parts[i]
     if "list" in want:   # a list question gets the bullets that follow, as far as room allows
         for nxt in parts[i + 1:]:
@@ -137,13 +139,11 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
                 break
             quote += "\n" + nxt
     quote = focus(quote, q_terms, idf) if len(quote) > MAX_QUOTE else quote
-    link = f"\nXem đầy đủ: {passage_link(base_url, hit)}" if base_url else ""
-    lead = _clip(f"Theo {hit.citation}:", MAX_ANSWER - len(quote) - len(link) - 4)
-    text = f"{lead}\n“{quote}”{link}"
-    cite = Citation(text=hit.text, citation=hit.citation, doc_id=hit.doc_id, section_id=hit.section_id,
-                    heading_path=hit.heading_path, passage_id=hit.passage_id)
-    return Answer(question=question, answer=text, found=True, quote=quote, citations=(cite,),
-                  suggestions=tuple(h for h in hits[:4] if h.passage_id != hit.passage_id)[:3])
+    lead = _clip(f"Theo {hit.citation}:", MAX_ANSWER - len(quote) - 4)
+    text = f"{lead}\n“{quote}”"
+    others = tuple(h for h in hits[:SUGGESTIONS + 1] if h.passage_id != hit.passage_id)
+    return Answer(question=question, answer=text, found=True, quote=quote, citations=(Citation.of(hit),),
+                  suggestions=others[:SUGGESTIONS])
 
 
 def passage_coverage(q_terms: set[str], hit: Hit, idf: Callable[[str], float]) -> float:

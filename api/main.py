@@ -13,9 +13,12 @@ from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
 from api.routes import documents, health, jobs, search, telegram, trainers
+from core.errors import NotFound, SotayError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
+# domain errors become HTTP codes here and only here; a message meant for a person is the detail
+STATUS = {NotFound: 404}
 STATIC = Path(__file__).with_name("static")
 
 
@@ -62,6 +65,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [f"{'.'.join(str(x) for x in e['loc'] if x != 'body')}: {e['msg']}" for e in exc.errors()]
         return JSONResponse(status_code=422, content={"detail": "Yêu cầu không hợp lệ — " + "; ".join(problems)})
+
+    @app.exception_handler(SotayError)
+    async def domain_error(request: Request, exc: SotayError) -> JSONResponse:
+        return JSONResponse(status_code=STATUS.get(type(exc), 422), content={"detail": str(exc)})
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

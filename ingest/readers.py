@@ -68,6 +68,14 @@ def unsupported_reason(filename: str) -> str | None:
     return f"không hỗ trợ {what} (unsupported file type); chỉ nhận {', '.join(SUPPORTED)}"
 
 
+def check_supported(filename: str) -> None:
+    """Raise IngestError (naming the file and why) unless files of this name are read."""
+    name = PurePath(filename).name or filename
+    reason = unsupported_reason(name)
+    if reason:
+        raise _error(name, reason)
+
+
 def read_bytes(data: bytes, filename: str) -> str:
     """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
     return extract(data, filename).text
@@ -77,9 +85,7 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None) ->
     """The text of a document and its provenance; `progress(done, total)` follows OCR page by page."""
     name = PurePath(filename).name or filename
     ext = PurePath(name).suffix.lower()
-    reason = unsupported_reason(name)
-    if reason:
-        raise _error(name, reason)
+    check_supported(name)
     if not data.strip():
         raise _error(name, "tệp rỗng (empty)")
     found = Extracted("")
