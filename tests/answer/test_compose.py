@@ -26,10 +26,10 @@ def test_intents():
 
 
 def test_quotes_the_bullet_that_answers():
-    a = compose("chỉ tiêu đào tạo chủ tịch CĐCS là gì?", [TARGETS], base_url="http://x")
+    a = compose("chỉ tiêu đào tạo chủ tịch CĐCS là gì?", [TARGETS])
     assert a.found and a.quote == "- 100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng với hình thức phù hợp."
     assert a.answer.startswith("Theo Chương trình X — II.2.1 Chỉ tiêu hàng năm:")
-    assert a.answer.endswith("Xem đầy đủ: http://x/#doc/d/II.2.1")
+    assert a.answer.endswith("”") and "http" not in a.answer   # links are the front ends' job
     assert a.citations[0].passage_id == "d:II.2.1"
 
 

@@ -52,7 +52,7 @@ def test_ask_example(client):
     cite = body["citations"][0]
     assert cite["section_id"] == "II.2.1" and "Chỉ tiêu hàng năm" in cite["citation"]
     assert cite["url"] == f"/#doc/{cite['doc_id']}/II.2.1"   # the readable page, not the JSON
-    assert body["answer"].endswith(f"Xem đầy đủ: http://127.0.0.1:8000/#doc/{cite['doc_id']}/II.2.1")
+    assert "http" not in body["answer"] and "#doc/" not in body["answer"]   # front ends build the links
 
 
 def test_ask_not_found(client):
