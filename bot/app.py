@@ -82,7 +82,8 @@ async def post_init(application: Application) -> None:
         log.info("loading the search engine")
         from answer.engine import Engine
         loop = asyncio.get_running_loop()
-        data["engine"] = await loop.run_in_executor(data["executor"], Engine.open, data["settings"])
+        data["engine"] = data["own_engine"] = await loop.run_in_executor(data["executor"], Engine.open,
+                                                                         data["settings"])
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in h.COMMANDS])
     except Exception:
@@ -90,6 +91,8 @@ async def post_init(application: Application) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
+    if application.bot_data.get("own_engine") is not None:   # one the bot opened itself, not one handed in
+        application.bot_data.pop("own_engine").close()
     executor = application.bot_data.get("executor")
     if executor is not None:
         executor.shutdown(wait=False, cancel_futures=True)
