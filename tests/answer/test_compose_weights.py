@@ -24,28 +24,22 @@ def quote(question: str, hits: list[Hit], idf=None, **constants: float) -> str:
     return a.quote
 
 
-def test_a_number_question_prefers_the_unit_with_a_number():
-    hits = [passage("- Đoàn viên được tuyên truyền pháp luật hằng năm.\n"
-                    "- Đoàn viên được tuyên truyền pháp luật đạt 98%.")]
-    question = "Bao nhiêu đoàn viên được tuyên truyền pháp luật?"
-    assert "98%" in quote(question, hits)
-    assert "98%" not in quote(question, hits, NUMBER_BONUS=0)
-
-
-def test_a_which_document_question_prefers_the_unit_with_a_document_number():
-    hits = [passage("- Ban hành quy chế làm việc của Ban Chấp hành theo số này.\n"
-                    "- Ban hành quy chế làm việc của Ban Chấp hành theo số 12/2024.")]
-    question = "Quy chế làm việc của Ban Chấp hành ban hành theo quyết định nào?"
-    assert "12/2024" in quote(question, hits)
-    assert "12/2024" not in quote(question, hits, REFERENCE_BONUS=0)
-
-
-def test_a_who_question_prefers_the_unit_naming_who_leads():
-    hits = [passage("- Kiểm tra việc thực hiện nghị quyết hằng năm.\n"
-                    "- LĐLĐ tỉnh kiểm tra việc thực hiện nghị quyết hằng năm.")]
-    question = "Ai kiểm tra việc thực hiện nghị quyết?"
-    assert "LĐLĐ" in quote(question, hits)
-    assert "LĐLĐ" not in quote(question, hits, ACTOR_BONUS=0)
+@pytest.mark.parametrize("constant, plain, marked, question, marker", [
+    # a number question prefers the unit with a number
+    ("NUMBER_BONUS", "- Đoàn viên được tuyên truyền pháp luật hằng năm.",
+     "- Đoàn viên được tuyên truyền pháp luật đạt 98%.", "Bao nhiêu đoàn viên được tuyên truyền pháp luật?", "98%"),
+    # a "which document" question prefers the unit with a document number
+    ("REFERENCE_BONUS", "- Ban hành quy chế làm việc của Ban Chấp hành theo số này.",
+     "- Ban hành quy chế làm việc của Ban Chấp hành theo số 12/2024.",
+     "Quy chế làm việc của Ban Chấp hành ban hành theo quyết định nào?", "12/2024"),
+    # a "who" question prefers the unit naming who leads or is charged
+    ("ACTOR_BONUS", "- Kiểm tra việc thực hiện nghị quyết hằng năm.",
+     "- LĐLĐ tỉnh kiểm tra việc thực hiện nghị quyết hằng năm.", "Ai kiểm tra việc thực hiện nghị quyết?", "LĐLĐ"),
+])
+def test_an_intent_prefers_the_unit_that_has_what_it_asks_for(constant, plain, marked, question, marker):
+    hits = [passage(f"{plain}\n{marked}")]   # equal on the question's terms; the first wins a tie
+    assert marker in quote(question, hits)
+    assert marker not in quote(question, hits, **{constant: 0})
 
 
 def test_a_lower_ranked_passage_needs_clearly_more_of_the_question():
