@@ -78,6 +78,7 @@ class Engine:
         engine.jobs = JobQueue(engine._ingest)
         if watch:
             threading.Thread(target=engine._watch, name="sotay-watch", daemon=True).start()
+            engine.jobs.background(engine.complete_embeddings)
         if searcher.items:   # first-call costs (model kernels, pyvi, regexes) are paid here, not by a user
             searcher.search("công đoàn cơ sở")
         return engine
@@ -178,6 +179,15 @@ class Engine:
     def _ingest(self, data: bytes, filename: str, progress) -> FileResult:
         with self._write_lock:
             return self.indexer.add_bytes(data, filename, progress=progress)
+
+    def complete_embeddings(self) -> int:
+        """Write the vectors an interrupted ingest left out (killed server or CLI): documents are searchable
+        by words meanwhile, and the dense leg fills in as each one is done. Runs on the ingest worker."""
+        with self._write_lock:
+            done = self.indexer.embed_missing()
+        if done:
+            log.info("completed the embeddings of %d passages left by an interrupted ingest", done)
+        return done
 
     def delete(self, doc_id: str) -> DocumentSummary:
         """Remove a listed document; returns what was removed so the caller can say so."""

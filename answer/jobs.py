@@ -42,7 +42,7 @@ class JobQueue:
         self._work = work
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._queue: queue.Queue[tuple[str, bytes] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, bytes] | Callable[[], object] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="sotay-ingest", daemon=True)
         self._thread.start()
 
@@ -54,6 +54,10 @@ class JobQueue:
                 self._jobs.pop(next(iter(self._jobs)))
         self._queue.put((job.id, data))
         return job
+
+    def background(self, task: Callable[[], object]) -> None:
+        """Queue maintenance work (completing missing embeddings) on the same worker, behind uploads."""
+        self._queue.put(task)
 
     def get(self, job_id: str) -> Job:
         with self._lock:
@@ -79,6 +83,12 @@ class JobQueue:
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
+            if callable(item):
+                try:
+                    item()
+                except Exception:   # maintenance is retried at the next start; uploads keep going
+                    log.exception("background task failed")
+                continue
             job_id, data = item
             source = self.get(job_id).source
             self._update(job_id, status="running", stage="đang đọc tệp", progress=0.05)

@@ -24,12 +24,29 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def key_problem(settings: Settings, given: str | None) -> tuple[int, str] | None:
+    """(status, Vietnamese message) when X-API-Key does not unlock uploads/deletions, else None.
+    Compared as bytes: the header's raw bytes (Starlette decodes headers as latin-1) against the
+    configured key in UTF-8, so a non-ASCII key on either side is a plain match or mismatch, never a 500."""
+    if not settings.api_key:
+        return 403, "Tải lên/xóa văn bản đang tắt: chưa đặt SOTAY_API_KEY trên máy chủ"
+    if not given or not hmac.compare_digest(raw(given), settings.api_key.encode("utf-8", "surrogatepass")):
+        return 401, "Sai hoặc thiếu X-API-Key"
+    return None
+
+
+def raw(header: str) -> bytes:
+    try:
+        return header.encode("latin-1")
+    except UnicodeEncodeError:  # already real text (a direct call, not a wire header)
+        return header.encode("utf-8", "surrogatepass")
+
+
 def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
     """Uploads and deletions need X-API-Key = SOTAY_API_KEY, and are off when no key is set."""
-    if not settings.api_key:
-        raise HTTPException(403, "Tải lên/xóa văn bản đang tắt: chưa đặt SOTAY_API_KEY trên máy chủ")
-    if not x_api_key or not hmac.compare_digest(x_api_key.encode(), settings.api_key.encode()):
-        raise HTTPException(401, "Sai hoặc thiếu X-API-Key")
+    problem = key_problem(settings, x_api_key)
+    if problem:
+        raise HTTPException(*problem)
 
 
 def get_filters(filters: Annotated[FiltersIn, Query()]) -> Filters:

@@ -1,24 +1,24 @@
 """Builds the FastAPI app: the engine is opened once at start-up and shared by every route."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
+from api.middleware import Guard, install_handlers
 from api.routes import documents, health, jobs, search, telegram, trainers
-from core.errors import NotFound, SotayError
+from core import redact
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-# domain errors become HTTP codes here and only here; a message meant for a person is the detail
-STATUS = {NotFound: 404}
 STATIC = Path(__file__).with_name("static")
 
 
@@ -31,12 +31,33 @@ async def warm_routes(app: FastAPI) -> None:
         await client.post("/ask", json={"question": "công đoàn cơ sở"})
 
 
+async def start_with_retry(application, startup, first_wait: float = 2.0, max_wait: float = 300.0) -> None:
+    """Call the bot's webhook start-up until it succeeds, waiting 2, 4, 8 … up to 300 s between tries."""
+    wait = first_wait
+    while True:
+        try:
+            await startup(application, polling=False)
+            log.info("telegram webhook registered")
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # network errors of every kind: log one line, try again later
+            if application.running:  # started but set_webhook failed: stop so the next try can start
+                await application.stop()
+            log.warning("telegram start-up failed (%s: %s); retrying in %.0f s", type(exc).__name__, exc, wait)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, max_wait)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.settings = settings
+        redact.install(settings)  # uvicorn has configured its loggers by now
+        if not settings.log_queries:
+            logging.getLogger("uvicorn.access").addFilter(redact.QueryFreeAccess())
         app.state.engine = engine or Engine.open(settings)
         await warm_routes(app)
         log.info("engine ready: %s", app.state.engine.stats())
@@ -45,9 +66,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             from bot.app import build_application, shutdown, startup
 
             app.state.telegram = build_application(settings, engine=app.state.engine)
-            await startup(app.state.telegram, polling=False)
+            # the API starts even when Telegram is unreachable; set_webhook is retried in the background
+            retry = asyncio.create_task(start_with_retry(app.state.telegram, startup))
         yield
         if app.state.telegram is not None:
+            retry.cancel()
             await shutdown(app.state.telegram)
         if engine is None:   # an engine handed in (tests) belongs to whoever opened it
             app.state.engine.close()
@@ -61,14 +84,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(telegram.router)
     app.include_router(trainers.router)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [f"{'.'.join(str(x) for x in e['loc'] if x != 'body')}: {e['msg']}" for e in exc.errors()]
-        return JSONResponse(status_code=422, content={"detail": "Yêu cầu không hợp lệ — " + "; ".join(problems)})
-
-    @app.exception_handler(SotayError)
-    async def domain_error(request: Request, exc: SotayError) -> JSONResponse:
-        return JSONResponse(status_code=STATUS.get(type(exc), 422), content={"detail": str(exc)})
+    install_handlers(app)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:  # closed unless SOTAY_CORS_ORIGINS lists origins
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Content-Type", "X-API-Key"])
+    app.add_middleware(Guard, settings=settings)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -81,7 +81,7 @@ class FiltersIn(BaseModel):
                 return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-        raise PydanticCustomError("date", "ngày '{value}' không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD "
+        raise PydanticCustomError("date_parsing", "ngày '{value}' không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD "
                                   "(ví dụ 2024-05-23)", {"value": value})
 
     def to_filters(self) -> Filters:

@@ -13,22 +13,34 @@ from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand, Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    InvalidCallbackData,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     TypeHandler,
     filters,
 )
 
-from bot import handlers as h
-from bot.buttons import on_button
+from bot import chat
+from bot import commands as c
+from bot import texts as t
+from bot.buttons import on_button, on_expired
 from bot.limits import Access, RateLimiter
+from bot.questions import on_other, on_text
+from bot.uploads import on_upload
 from core.errors import SotayError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
+PERSISTENCE_FILE = "telegram.pickle"    # chat data and button data, in SOTAY_DATA_DIR
+# Button data kept per bot (python-telegram-bot's cache size): the oldest keyboards then expire.
+# 1,024 is the library default; a keyboard is a few hundred bytes, so this stays under 1 MB.
+CALLBACK_CACHE = 1024
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -45,11 +57,18 @@ def build_application(settings: Settings, engine=None) -> Application:
     if not settings.telegram_token:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN (token của bot Telegram).")
     protect_logs(settings.telegram_token)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # bot_data holds the engine and other live objects: only chat data and buttons are persisted
+    persistence = PicklePersistence(settings.data_dir / PERSISTENCE_FILE, update_interval=10,
+                                    store_data=PersistenceInput(bot_data=False, user_data=False))
     application = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(file_url(settings.telegram_base_url))
+        .arbitrary_callback_data(CALLBACK_CACHE)
+        .persistence(persistence)
+        .rate_limiter(AIORateLimiter())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -57,45 +76,52 @@ def build_application(settings: Settings, engine=None) -> Application:
     application.bot_data.update(
         settings=settings,
         engine=engine,
-        executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="sotay-bot"),
         limiter=RateLimiter(settings.telegram_rate_per_minute, 60.0),
         access=Access(settings.allowed_chat_ids()),
+        admins=frozenset(settings.admin_chat_ids()),
     )
     message = filters.UpdateType.MESSAGE
-    application.add_handler(TypeHandler(Update, h.gate), group=-1)
-    application.add_handler(CommandHandler("start", h.cmd_start, filters=message))
-    application.add_handler(CommandHandler("help", h.cmd_help, filters=message))
-    application.add_handler(CommandHandler("tim", h.cmd_tim, filters=message))
-    application.add_handler(CommandHandler("vanban", h.cmd_vanban, filters=message))
-    application.add_handler(MessageHandler(filters.COMMAND & message, h.cmd_unknown))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & message, h.on_text))
-    application.add_handler(MessageHandler(message & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.on_other))
+    application.add_handler(TypeHandler(Update, chat.gate), group=-1)
+    application.add_handler(CommandHandler("start", c.cmd_start, filters=message))
+    application.add_handler(CommandHandler("help", c.cmd_help, filters=message))
+    application.add_handler(CommandHandler("tim", c.cmd_tim, filters=message))
+    application.add_handler(CommandHandler("vanban", c.cmd_vanban, filters=message))
+    application.add_handler(MessageHandler(filters.COMMAND & message, c.cmd_unknown))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & message, on_text))
+    application.add_handler(MessageHandler((filters.Document.ALL | filters.PHOTO) & message, on_upload))
+    application.add_handler(MessageHandler(message & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_other))
+    application.add_handler(CallbackQueryHandler(on_expired, pattern=InvalidCallbackData))
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_error_handler(h.on_error)
+    application.add_error_handler(chat.on_error)
     return application
 
 
 async def post_init(application: Application) -> None:
-    """Load the Engine once (unless injected) and register the command menu."""
+    """Open the shared resources: the engine's worker thread, the Engine itself (unless injected),
+    and register the command menu."""
     data = application.bot_data
+    data["executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sotay-bot")
     if data.get("engine") is None:
+        data["owns_engine"] = True
         log.info("loading the search engine")
         from answer.engine import Engine
         loop = asyncio.get_running_loop()
-        data["engine"] = data["own_engine"] = await loop.run_in_executor(data["executor"], Engine.open,
-                                                                         data["settings"])
+        data["engine"] = await loop.run_in_executor(data["executor"], Engine.open, data["settings"])
     try:
-        await application.bot.set_my_commands([BotCommand(name, text) for name, text in h.COMMANDS])
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
     except Exception:
         log.warning("set_my_commands failed", exc_info=True)
 
 
 async def post_shutdown(application: Application) -> None:
-    if application.bot_data.get("own_engine") is not None:   # one the bot opened itself, not one handed in
-        application.bot_data.pop("own_engine").close()
-    executor = application.bot_data.get("executor")
+    """Close what post_init opened: the worker thread, and the Engine when the bot loaded it."""
+    data = application.bot_data
+    executor = data.pop("executor", None)
     if executor is not None:
         executor.shutdown(wait=False, cancel_futures=True)
+    engine = data.get("engine")
+    if data.pop("owns_engine", False) and callable(getattr(engine, "close", None)):
+        engine.close()
 
 
 async def startup(application: Application, *, polling: bool = True, poll_interval: float = 0.0,

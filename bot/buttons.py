@@ -1,5 +1,4 @@
-"""Inline-keyboard presses. Callback data is "<kind>:<short key>[:…]" (well under 64 bytes); the
-question and passage ids live in context.chat_data (bot.store)."""
+"""Inline-keyboard presses: decode the button (bot.keyboards) and run its action."""
 from __future__ import annotations
 
 import logging
@@ -9,135 +8,96 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import format as fmt
-from bot.handlers import (
-    EXAMPLES,
-    Ctx,
-    answer_question,
-    call_engine,
-    doc_list_view,
-    reply_target,
-    results_view,
-    send,
-    send_document,
-    send_results,
-)
-from bot.store import append_feedback, recall
+from bot import keyboards as kb
+from bot import texts as t
+from bot.chat import Ctx, call_engine, reply_target, send
+from bot.commands import doc_list_view, results_view, send_document, send_results
+from bot.feedback import append_feedback
+from bot.questions import answer_question
+from bot.uploads import undo, undo_ask, undo_keep
 from core.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-EXPIRED = "Nút này đã hết hạn. Bạn vui lòng hỏi lại nhé."
-THANKS = {"u": "Cảm ơn bạn đã góp ý! 👍", "d": "Cảm ơn bạn! Góp ý 👎 giúp Sổ tay trả lời tốt hơn."}
-ALREADY = "Bạn đã góp ý cho câu trả lời này rồi. Cảm ơn bạn!"
-GONE = "Đoạn này không còn trong kho văn bản."
-
 
 async def on_button(update: Update, context: Ctx) -> None:
-    """Dispatch a button press to its action by the prefix of its callback data."""
-    query = update.callback_query
-    kind, _, rest = (query.data or "").partition(":")
+    """Dispatch a button press to its action by the kind in its callback data."""
+    kind, args = kb.decode(update.callback_query.data)
     action = ACTIONS.get(kind)
     if action is None:
-        await query.answer()
+        await update.callback_query.answer()
         return
-    await action(update, context, *rest.split(":"))
+    await action(update, context, *args)
 
 
-async def _entry(update: Update, context: Ctx, key: str) -> dict | None:
-    entry = recall(context.chat_data, key)
-    if entry is None:
-        await update.callback_query.answer(EXPIRED, show_alert=True)
-    return entry
+async def on_expired(update: Update, context: Ctx) -> None:
+    """A button whose data python-telegram-bot no longer holds (cache full, or no persistence)."""
+    await update.callback_query.answer(t.EXPIRED, show_alert=True)
 
 
-async def _send_passages(update: Update, context: Ctx, ids: list[str]) -> None:
+async def _send_passages(update: Update, context: Ctx, ids: tuple[str, ...]) -> None:
     chat_id = update.effective_chat.id
     reply_to = reply_target(update, update.callback_query.message)
     for pid in ids:
         try:
             hit = await call_engine(context, "passage", pid)
         except NotFound:
-            await send(context, chat_id, fmt.esc(GONE), reply_to=reply_to)
+            await send(context, chat_id, fmt.esc(t.GONE), reply_to=reply_to)
             continue
         await send(context, chat_id, fmt.passage_html(hit), reply_to=reply_to)
 
 
-async def full(update: Update, context: Ctx, key: str) -> None:
-    """"Xem đầy đủ": send the whole cited passage(s)."""
-    entry = await _entry(update, context, key)
-    if entry is None:
-        return
+async def full(update: Update, context: Ctx, ids: tuple[str, ...]) -> None:
+    """"Xem đầy đủ" and 📖 n: send the whole passage(s)."""
     await update.callback_query.answer()
-    await _send_passages(update, context, list(entry.get("citations", ())))
+    await _send_passages(update, context, ids)
 
 
-async def more(update: Update, context: Ctx, key: str) -> None:
+async def open_passage(update: Update, context: Ctx, pid: str) -> None:
+    await full(update, context, (pid,))
+
+
+async def more(update: Update, context: Ctx, question: str, exclude: tuple[str, ...]) -> None:
     """"Kết quả khác": send the next ranked passages for the question, paged."""
-    entry = await _entry(update, context, key)
-    if entry is None:
-        return
     await update.callback_query.answer()
-    await send_results(update, context, entry["question"], exclude=list(entry.get("exclude", ())),
-                       reply_to=reply_target(update, update.callback_query.message))
+    await send_results(update, context, question, exclude, reply_to=reply_target(update, update.callback_query.message))
 
 
-async def page(update: Update, context: Ctx, key: str, number: str) -> None:
+async def page(update: Update, context: Ctx, query: str, exclude: tuple[str, ...], number: int) -> None:
     """◀ / ▶ on a results message: show another page in place."""
-    if await _entry(update, context, key) is None:
-        return
     await update.callback_query.answer()
-    html, markup = await results_view(context, key, max(0, int(number)))
-    await _edit(update, html, markup)
+    await _edit(update, *await results_view(context, query, exclude, max(0, int(number))))
 
 
-async def open_passage(update: Update, context: Ctx, key: str, number: str, index: str) -> None:
-    """📖 n on a results message: send that passage in full."""
-    entry = await _entry(update, context, key)
-    if entry is None:
+async def vote(update: Update, context: Ctx, value: str, record: dict) -> None:
+    """👍 / 👎: append the vote with question, answer and citation ids to feedback.jsonl (once per
+    answer message and value)."""
+    votes = context.chat_data.setdefault("votes", {})
+    message_id = update.callback_query.message.message_id if update.callback_query.message else 0
+    if votes.get(message_id) == value:
+        await update.callback_query.answer(t.ALREADY)
         return
-    ids = entry.get("pages", {}).get(int(number), [])
-    if int(index) >= len(ids):
-        await update.callback_query.answer(EXPIRED, show_alert=True)
-        return
-    await update.callback_query.answer()
-    await _send_passages(update, context, [ids[int(index)]])
-
-
-async def vote(update: Update, context: Ctx, key: str, value: str) -> None:
-    """👍 / 👎: append the vote with question, answer and citation ids to feedback.jsonl."""
-    entry = await _entry(update, context, key)
-    if entry is None:
-        return
-    if entry.get("vote") == value:
-        await update.callback_query.answer(ALREADY)
-        return
-    entry["vote"] = value
+    votes[message_id] = value
     path = context.bot_data["settings"].data_dir / "feedback.jsonl"
-    append_feedback(path, "up" if value == "u" else "down", entry, update.effective_chat.id)
-    await update.callback_query.answer(THANKS.get(value, THANKS["u"]))
+    append_feedback(path, value, record, update.effective_chat.id)
+    await update.callback_query.answer(t.THANKS["u" if value == "up" else "d"])
 
 
-async def doc_page(update: Update, context: Ctx, number: str) -> None:
+async def doc_page(update: Update, context: Ctx, number: int) -> None:
     """◀ / ▶ on the document list: show another page in place."""
     await update.callback_query.answer()
-    html, markup = await doc_list_view(context, int(number))
-    await _edit(update, html, markup)
+    await _edit(update, *await doc_list_view(context, int(number)))
 
 
-async def doc_open(update: Update, context: Ctx, key: str) -> None:
-    """📘 n on the document list: send that document's metadata and outline."""
-    entry = await _entry(update, context, key)
-    if entry is None:
-        return
+async def doc_open(update: Update, context: Ctx, doc_id: str) -> None:
+    """📘 n on the document list (or under an upload): send that document's metadata and outline."""
     await update.callback_query.answer()
-    await send_document(context, update.effective_chat.id, entry["doc"],
-                        reply_target(update, update.callback_query.message))
+    await send_document(context, update.effective_chat.id, doc_id, reply_target(update, update.callback_query.message))
 
 
-async def example(update: Update, context: Ctx, index: str) -> None:
+async def example(update: Update, context: Ctx, question: str) -> None:
     """A /start example button: answer that question."""
     await update.callback_query.answer()
-    question = EXAMPLES[int(index) % len(EXAMPLES)]
     await answer_question(update, context, question, update.callback_query.message)
 
 
@@ -150,5 +110,6 @@ async def _edit(update: Update, html: str, markup) -> None:
             raise
 
 
-ACTIONS = {"f": full, "m": more, "r": page, "o": open_passage, "v": vote, "l": doc_page, "d": doc_open,
-           "x": example}
+ACTIONS = {kb.FULL: full, kb.MORE: more, kb.PAGE: page, kb.OPEN: open_passage, kb.VOTE: vote,
+           kb.DOCS: doc_page, kb.DOC: doc_open, kb.EXAMPLE: example, kb.UNDO: undo_ask,
+           kb.UNDO_YES: undo, kb.UNDO_NO: undo_keep}

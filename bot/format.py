@@ -5,11 +5,16 @@ Every piece of engine or user text goes through esc(); only the tags written her
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from bot import texts as t
 
 if TYPE_CHECKING:
     from answer.records import Answer
+    from index.build import FileResult
     from index.records import Hit
     from ingest.records import Document, DocumentSummary
 
@@ -17,9 +22,6 @@ LIMIT = 4096
 _RESERVE = 64              # room for the tags re-opened and closed around a cut
 EXCERPT = 280
 
-NOT_FOUND = "Rất tiếc, tôi không tìm thấy đoạn văn bản nào trả lời trực tiếp câu hỏi này."
-HINT = ("💡 Bạn thử diễn đạt lại câu hỏi (thêm từ khóa cụ thể, tên văn bản, năm…), "
-        "hoặc dùng /tim &lt;từ khóa&gt; để xem các đoạn có chứa từ khóa.")
 
 
 def esc(text: object) -> str:
@@ -46,38 +48,57 @@ def excerpt(text: str, heading_path: tuple[str, ...] = (), limit: int = EXCERPT)
     return cut.rstrip(",;:\n ") + "…"
 
 
-def _citations(answer: Answer) -> list[str]:
-    seen: list[str] = []
-    for c in answer.citations:
-        if c.citation and c.citation not in seen:
-            seen.append(c.citation)
-    return seen
+def public_base(url: str | None) -> str | None:
+    """SOTAY_PUBLIC_URL without its trailing slash, or None when it is empty or loopback (127.x,
+    localhost, ::1): such a link is dead on a phone."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return url.rstrip("/")
 
 
-def answer_html(answer: Answer) -> str:
-    """The composed answer with its quote in italics, then '📄 Nguồn:' and the citations."""
+def passage_url(base: str, doc_id: str, section_id: str) -> str:
+    """Where the web page shows the passage in its document (the page's #doc/<doc>/<section> route)."""
+    return f"{base}/#doc/{quote(doc_id, safe='')}/{quote(section_id, safe='')}"
+
+
+def answer_html(answer: Answer, base_url: str | None = None) -> str:
+    """The composed answer with its quote in italics, then '📄 Nguồn:' and the citations, each with a
+    link to the web page when base_url (a public, non-loopback address) is given."""
     body = esc(answer.answer.strip())
-    quote = esc(answer.quote.strip())
-    if quote and quote in body:
-        body = body.replace(quote, f"<i>{quote}</i>", 1)
+    quote_ = esc(answer.quote.strip())
+    if quote_ and quote_ in body:
+        body = body.replace(quote_, f"<i>{quote_}</i>", 1)
     lines = [body]
-    cites = _citations(answer)
+    cites: dict[str, str | None] = {}
+    for c in answer.citations:
+        if c.citation and c.citation not in cites:
+            cites[c.citation] = passage_url(base_url, c.doc_id, c.section_id) if base_url else None
     if cites:
         lines.append("")
         lines.append("📄 <b>Nguồn:</b>")
-        lines.extend(f"• {esc(c)}" for c in cites)
+        for cite, url in cites.items():
+            link = f' — <a href="{html.escape(url, quote=True)}">{t.LINK}</a>' if url else ""
+            lines.append(f"• {esc(cite)}{link}")
     return "\n".join(lines)
 
 
 def not_found_html(answer: Answer, suggestions: list[Hit] | tuple[Hit, ...] = ()) -> str:
     """The honest 'not found' message, the closest passages, and a hint to rephrase or use /tim."""
-    parts = [esc(answer.answer.strip() or NOT_FOUND)]
+    parts = [esc(answer.answer.strip() or t.NOT_FOUND)]
     if suggestions:
         items = ["🔎 <b>Các đoạn gần nhất (có thể liên quan):</b>"]
         for i, h in enumerate(suggestions, 1):
             items.append(f"{i}. <b>{esc(h.citation)}</b>\n{esc(excerpt(h.text, h.heading_path, 200))}")
         parts.append("\n\n".join(items))
-    parts.append(HINT)
+    parts.append(t.HINT)
     return "\n\n".join(parts)
 
 
@@ -139,6 +160,23 @@ def document_html(doc: Document) -> str:
         top = min(s.level for s in outline)
         for s in outline:
             rows.append("    " * max(0, s.level - top) + esc(s.heading))
+    return "\n".join(rows)
+
+
+def upload_html(result: FileResult) -> str:
+    """What an upload was recognised as: status, number, type, date, issuer, sections, OCR or not."""
+    m = result.document.meta if result.document else None
+    name = result.document.name if result.document else result.source
+    rows = [f"{t.UPLOAD_STATUS.get(result.status, result.status)}: <b>{esc(name)}</b>"]
+    if result.status == "updated" and result.previous:
+        rows.append(esc(t.UPLOAD_REPLACED.format(previous=result.previous)))
+    ocr = (t.OCR_YES.format(conf=m.ocr_confidence) if m and m.ocr_confidence is not None else t.OCR_NO)
+    facts = [("Số, ký hiệu", m.number if m else None), ("Loại văn bản", m.doc_type if m else None),
+             ("Ngày ban hành", _vn_date(m.date) if m else None), ("Cơ quan ban hành", m.issuer if m else None),
+             ("Số mục", result.document.n_sections if result.document else None),
+             ("Số đoạn", result.passages or None), ("Nhận dạng chữ (OCR)", ocr)]
+    rows.extend(f"{label}: {esc(value if value not in (None, '') else t.UNKNOWN)}" for label, value in facts)
+    rows.append(f"Mã: <code>{esc(result.doc_id)}</code>")
     return "\n".join(rows)
 
 

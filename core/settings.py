@@ -15,6 +15,17 @@ class Settings(BaseSettings):
 
     api_key: str | None = None
     max_upload_mb: int = 20
+    # JSON/query bodies: the largest legitimate /ask (question 1,000 chars + history) is under 16 KB
+    max_body_kb: int = 64
+    max_webhook_kb: int = 256           # a Telegram update with a long message stays under ~20 KB
+    # archives (DOCX): checked from the zip directory before anything is extracted; the 16 ALQAC laws
+    # and the seeds as DOCX expand to < 5 MB at ratios < 15
+    max_unzipped_mb: int = 100
+    max_zip_ratio: int = 100
+    max_pdf_pages: int = 2000
+    ingest_seconds: float = 120.0       # per file, reading/extracting text
+    log_queries: bool = False           # access log keeps query strings only when set
+    cors_origins: str = ""              # comma-separated; empty = no CORS
 
     llm_url: str | None = None
     llm_model: str = "gpt-4o-mini"
@@ -27,8 +38,17 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_rate_per_minute: int = 20
+    telegram_admins: str = ""            # chat ids (comma-separated) that may send documents to ingest
 
     public_url: str = "http://127.0.0.1:8000"
 
     def allowed_chat_ids(self) -> set[int]:
-        return {int(x) for x in self.telegram_allowed_chats.replace(" ", "").split(",") if x}
+        return _ids(self.telegram_allowed_chats)
+
+    def admin_chat_ids(self) -> set[int]:
+        return _ids(self.telegram_admins)
+
+
+def _ids(text: str) -> set[int]:
+    """Chat ids from "4242, -1001" (spaces and empty items ignored)."""
+    return {int(x) for x in text.replace(" ", "").split(",") if x}

@@ -50,9 +50,14 @@ def numbers(text: str) -> list[str]:
     return [fold(m.group(0)) for m in _NUMBER.finditer(text)]
 
 
+def fold_word(word: str) -> str:
+    """`fold`, or the casefolded word when folding leaves nothing ('ß', 'Привет', 'ı'): never empty."""
+    return fold(word) or word.casefold()
+
+
 def syllables(text: str) -> list[list[str]]:
-    """Folded syllables, grouped by clause so pairs never bridge punctuation."""
-    return [[fold(w) for w in _WORD.findall(part)] for part in _CLAUSE.split(text)]
+    """Folded syllables, grouped by clause so pairs never bridge punctuation; no empty syllable."""
+    return [[fold_word(w) for w in _WORD.findall(part)] for part in _CLAUSE.split(text)]
 
 
 def words(text: str) -> list[str]:
@@ -69,7 +74,7 @@ def analyze(text: str, query: bool = False) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     if query:
         text = _QUESTION.sub(" ", text)
-    return words(expand(text)) + folded_terms(text)
+    return [t for t in words(expand(text)) + folded_terms(text) if t]
 
 
 def folded_terms(text: str, query: bool = False) -> list[str]:
@@ -80,7 +85,7 @@ def folded_terms(text: str, query: bool = False) -> list[str]:
     for clause in syllables(expand(text)):
         tokens.extend(clause)
         tokens.extend(f"{a}_{b}" for a, b in zip(clause, clause[1:]))
-    return tokens
+    return [t for t in tokens if t]
 
 
 def has_diacritics(text: str) -> bool:

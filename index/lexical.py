@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import shutil
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ class Lexical:
         df[: len(self.df)] = self.df
         if rows_idx:
             np.add.at(df, np.concatenate(rows_idx), 1)
-        return Lexical._make(vocab, indptr, indices.astype(np.int32), tfs.astype(np.float32),
+        return Lexical._make(vocab, indptr, indices.astype(np.int32, copy=False), tfs.astype(np.float32, copy=False),
                              np.concatenate([self.lengths, new_lengths.astype(np.float32)]), df)
 
     def removed(self, rows: np.ndarray) -> Lexical:
@@ -153,6 +154,7 @@ class Lexical:
             return cls._make(vocab, **arrays)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as e:   # damaged files are rebuilt, never fatal
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as e:
+            # damaged files are rebuilt, never fatal (a truncated npz raises BadZipFile, not OSError)
             log.warning("lexical index at %s unreadable (%s); rebuilding it", path, e)
             return None

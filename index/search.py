@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from index import fuse
-from index.analyze import analyze, has_diacritics
+from index.analyze import has_diacritics
 from index.embed import Embedder, EmbeddingCache, dense_text
+from index.hints import DENSE_WEIGHT_RESTORED, Hints, boost_named
 from index.lexical import Lexical, fingerprint
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
@@ -130,6 +131,7 @@ class Searcher:
             _save_lexical(view.lexical, self.lexical_dir, key)
         with self._lock:
             self.view = view
+        self.hints = Hints.build(view.passages, view.docs.values())
         log.info("search index ready: %d passages", view.size)
 
     def apply(self, doc_ids: list[str]) -> None:
@@ -141,6 +143,7 @@ class Searcher:
         docs = {d.id: d for d in self.store.list_documents() if d.id in set(doc_ids)}
         with self._lock:   # writers serialise here; readers keep using the old view until the swap
             self.view = self.view.replaced(set(doc_ids), items, vectors, docs)
+        self.hints = Hints.build(self.view.passages, self.view.docs.values(), self.hints, set(doc_ids))
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
 
     def _vectors_of(self, items: list[StoredPassage]) -> list[np.ndarray | None]:
@@ -174,21 +177,24 @@ class Searcher:
         view = view or self.view
         if not view.size:
             return []
-        scores = view.lexical.scores(analyze(query, query=True))
+        plan = self.hints.plan(query)
+        scores = view.lexical.scores(plan.tokens)
         mask = view.mask(filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:LEX_CANDIDATES]
         lexical = {view.passages[i].id: float(scores[i]) for i in top if scores[i] > 0}
-        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else DENSE_WEIGHT_PLAIN
+        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else \
+            DENSE_WEIGHT_RESTORED if plan.restored else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
         if weight > 0 or not lexical:
-            dense = view.dense(self._query_vector(query), DENSE_CANDIDATES, mask)
+            dense = view.dense(self._query_vector(plan.dense_text), DENSE_CANDIDATES, mask)
             weight = weight or 1.0
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
+        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], plan.named)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:

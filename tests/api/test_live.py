@@ -83,7 +83,7 @@ def test_what_one_process_changes_the_others_see_within_seconds(tmp_path):
         r = cli(data, cache, "ingest", "-q", str(SHARED / "bench/laws/Luat-Cong-doan-2012-142186.txt"))
         assert r.returncode == 0, r.stderr
         for url in (api_url, other_url):
-            wait_for(lambda u=url: docs(u) == 6, FRESH_LIMIT_S)
+            print(f"CLI ingest seen by {url} after {wait_for(lambda u=url: docs(u) == 6, FRESH_LIMIT_S):.2f} s")
         law = next(d["id"] for d in httpx.get(other_url + "/documents", timeout=5).json()
                    if d["number"] == "12/2012/QH13")
         assert found(other_url, "quyền thành lập, gia nhập và hoạt động công đoàn", law)
@@ -91,6 +91,7 @@ def test_what_one_process_changes_the_others_see_within_seconds(tmp_path):
         # deleted through one server's API: gone from the other without a restart
         assert httpx.delete(f"{api_url}/documents/{law}", headers=KEY, timeout=30).status_code == 200
         seconds = wait_for(lambda: docs(other_url) == 5, FRESH_LIMIT_S)
+        print(f"API delete seen by the other process after {seconds:.2f} s")
         assert not found(other_url, "quyền thành lập, gia nhập và hoạt động công đoàn", law), seconds
     finally:
         for proc in (api, bot_like):
@@ -132,6 +133,8 @@ def test_uploading_a_200_kb_law_never_stalls_search(tmp_path, cache_dir):
         assert job["status"] == "done" and job["result"]["status"] == "added", job
         assert job["result"]["document"]["number"] == "105/2016/QH13"
         worst = max(latencies)
+        print(f"during the upload: {len(latencies)} reads, median {statistics.median(latencies) * 1000:.0f} ms, "
+              f"p95 {sorted(latencies)[int(len(latencies) * .95)] * 1000:.0f} ms, max {worst * 1000:.0f} ms")
         assert worst < STALL_LIMIT_S, f"a reader waited {worst:.2f} s (median {statistics.median(latencies):.3f})"
         assert len(latencies) > 20 and len(stages) >= 2
     finally:

@@ -76,35 +76,45 @@ class Harness:
         self.app = runner.app
         self.settings = runner.settings
 
+    def restart(self) -> None:
+        """Stop the Application and start a new one with the same settings and engine against the
+        same fake server (a process restart: only what the persistence file kept survives)."""
+        engine = self.app.bot_data["engine"]
+        self.runner.stop()
+        self.runner = BotRunner(self.settings, engine)
+        self.app = self.runner.app
+        self.runner.start()
+
     def sync(self, chat_id: int = 999_999) -> None:
         """Wait until every update pushed so far has been handled: updates run one at a time, so
         once a later /help is answered, all earlier ones are done."""
         mark = self.fake.mark()
         self.fake.send_text("/help", chat_id=chat_id)
-        self.fake.wait_for("sendMessage", lambda c: str(c.chat_id) == str(chat_id), after=mark)
+        self.fake.wait_for("sendMessage", lambda c: str(c.chat_id) == str(chat_id), after=mark, timeout=90)
 
 
 @pytest.fixture
 def make_bot(tmp_path, engine):
     """make_bot(engine_override=None|engine|"load", polling=True, **settings) → a started Harness;
     all are stopped after the test."""
-    started: list[tuple[FakeTelegram, BotRunner]] = []
+    started: list[Harness] = []
 
     def factory(*, engine_override=None, polling: bool = True, **overrides) -> Harness:
         fake = FakeTelegram()
         base_url = fake.start()
         injected = None if engine_override == "load" else engine_override or engine   # "load": post_init opens it
         runner = BotRunner(bot_settings(tmp_path, base_url, **overrides), injected)
-        started.append((fake, runner))
+        harness = Harness(fake, runner)
+        started.append(harness)
         runner.start(polling=polling)
-        return Harness(fake, runner)
+        return harness
 
     yield factory
-    for fake, runner in started:
+    for harness in started:
         try:
-            runner.stop()
+            harness.runner.stop()
         finally:
-            fake.stop()
+            harness.fake.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 TOKEN = "123456:TEST-TOKEN-abcdef"
 BOT_ID = 123456
@@ -127,6 +127,8 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._query_ids = itertools.count(1)
+        self.files: dict[str, tuple[str, bytes]] = {}      # file_id → (file_path, content)
+        self.downloads: list[str] = []                      # file paths fetched from /file/bot<token>/
         self._stopped = False
         self._server: ThreadingHTTPServer | None = None
 
@@ -174,6 +176,9 @@ class FakeTelegram:
         prefix = f"/bot{self.token}/"
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length) if length else b""
+        file_prefix = f"/file/bot{self.token}/"
+        if unquote(req.path).startswith(file_prefix):
+            return self._serve_file(req, unquote(req.path)[len(file_prefix):])
         if not req.path.startswith(prefix):
             return self._reply(req, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         method = req.path[len(prefix):].split("?", 1)[0]
@@ -184,6 +189,17 @@ class FakeTelegram:
             traceback.print_exc()
             status, payload = 500, {"ok": False, "error_code": 500, "description": f"fake server: {e!r}"}
         self._reply(req, status, payload)
+
+    def _serve_file(self, req: BaseHTTPRequestHandler, path: str) -> None:
+        """A file download, as Telegram serves it at <base_file_url><token>/<file_path>."""
+        content = next((data for fp, data in self.files.values() if fp == path), None)
+        with self.cond:
+            self.downloads.append(path)
+            self.cond.notify_all()
+        req.send_response(200 if content is not None else 404)
+        req.send_header("Content-Length", str(len(content or b"")))
+        req.end_headers()
+        req.wfile.write(content or b"")
 
     @staticmethod
     def _reply(req, status: int, payload: dict) -> None:
@@ -255,6 +271,14 @@ class FakeTelegram:
             else:
                 msg.pop("reply_markup", None)
             return msg
+        if name == "getfile":
+            file_id = params.get("file_id")
+            if file_id not in self.files:
+                raise ValueError("invalid file_id")
+            path, data = self.files[file_id]
+            if len(data) > 20 * 1024 * 1024:
+                raise ValueError("file is too big")
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), "file_path": path}
         if name == "setmycommands":
             self.commands = params.get("commands", [])
             return True
@@ -371,6 +395,32 @@ class FakeTelegram:
 
     def send_photo(self, **kw) -> dict:
         photo = [{"file_id": "AgACAgIAAxk", "file_unique_id": "AQADq", "width": 90, "height": 90}]
+        msg = self.make_message(None, photo=photo, **kw)
+        self.push(self.make_update(message=msg))
+        return msg
+
+    def add_file(self, data: bytes, name: str) -> tuple[str, str]:
+        """Make data downloadable; returns (file_id, file_unique_id)."""
+        n = len(self.files) + 1
+        file_id, unique = f"BQACAgIAAx{n}", f"AgAD{n}"
+        self.files[file_id] = (f"documents/file_{n}_{name}", data)
+        return file_id, unique
+
+    def send_document(self, data: bytes, name: str, *, size: int | None = None, **kw) -> dict:
+        """Queue a message with a document (size overrides the announced file_size)."""
+        file_id, unique = self.add_file(data, name)
+        doc = {"file_id": file_id, "file_unique_id": unique, "file_name": name,
+               "file_size": len(data) if size is None else size}
+        msg = self.make_message(None, document=doc, **kw)
+        self.push(self.make_update(message=msg))
+        return msg
+
+    def send_photo_file(self, data: bytes, **kw) -> dict:
+        """Queue a photo message whose largest size can be downloaded."""
+        file_id, unique = self.add_file(data, "photo.jpg")
+        photo = [{"file_id": file_id + "s", "file_unique_id": unique + "s", "width": 90, "height": 90},
+                 {"file_id": file_id, "file_unique_id": unique, "width": 1280, "height": 1707,
+                  "file_size": len(data)}]
         msg = self.make_message(None, photo=photo, **kw)
         self.push(self.make_update(message=msg))
         return msg

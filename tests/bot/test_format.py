@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from answer.records import Answer, Citation
 from bot import format as fmt
+from bot import texts
 from bot.limits import DROP, OK, WARN, Access, RateLimiter
 from tests.bot.fake_telegram import parse_html
 from tests.records import make_hit
@@ -23,7 +24,7 @@ def test_not_found_message_has_suggestions_and_hint():
                    "II. CHỈ TIÊU\n- 100% cán bộ & …", 1.0)
     html = fmt.not_found_html(Answer(question="q", answer="", found=False), [hit])
     plain = parse_html(html)
-    assert fmt.NOT_FOUND in plain and "Chương trình <số> 04 — II" in plain
+    assert texts.NOT_FOUND in plain and "Chương trình <số> 04 — II" in plain
     assert "100% cán bộ & …" in plain and "II. CHỈ TIÊU\n" not in plain     # heading line dropped
     assert "/tim <từ khóa>" in plain
 

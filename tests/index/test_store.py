@@ -17,8 +17,8 @@ from answer.engine import Engine
 from core.settings import Settings
 from tests.conftest import ROOT, SHARED, seed_files
 
-PLAN = """LIÊN ĐOÀN LAO ĐỘNG TỈNH {province}
-CÔNG ĐOÀN CƠ SỞ {unit}
+PLAN = """{parent}
+{unit}
 Số: 12/KH-CĐCS
 {province_name}, ngày {day} tháng 3 năm 2025
 KẾ HOẠCH
@@ -32,8 +32,10 @@ LAWS = [SHARED / "bench/laws" / n for n in ("Luat-Cong-doan-2012-142186.txt", "L
                                             "Luat-Binh-dang-gioi-2006-73-2006-QH11-15866.txt")]
 
 
-def plan(unit: str, activity: str, day: int = 2, province: str = "LAI CHÂU") -> bytes:
-    return PLAN.format(province=province, unit=unit, province_name=province.title(), day=day, activity=activity,
+def plan(unit: str, activity: str, day: int = 2, province: str = "LAI CHÂU", parent: str | None = None) -> bytes:
+    parent = parent or f"LIÊN ĐOÀN LAO ĐỘNG TỈNH {province}"
+    unit = unit if unit.startswith("BAN ") else f"CÔNG ĐOÀN CƠ SỞ {unit}"
+    return PLAN.format(parent=parent, unit=unit, province_name=province.title(), day=day, activity=activity,
                        purpose=f"Nâng cao hiệu quả {activity.lower()} cho đoàn viên.").encode()
 
 
@@ -51,6 +53,21 @@ def test_two_units_same_number_and_year_are_two_documents(engine):
     assert {d.meta.number for d in engine.documents()} == {"12/KH-CĐCS"} and len(engine.documents()) == 2
     assert engine.search("giải bóng đá", k=1)[0].doc_id == b.doc_id
     assert engine.search("hội thi văn nghệ", k=1)[0].doc_id == a.doc_id
+
+
+@pytest.mark.parametrize("first, second", [
+    # a header that ends in the body, not the unit: the line above tells them apart
+    (dict(parent="CÔNG ĐOÀN CƠ SỞ TRƯỜNG THCS BẢN GIANG", unit="BAN CHẤP HÀNH"),
+     dict(parent="CÔNG ĐOÀN CƠ SỞ BỆNH VIỆN ĐA KHOA TỈNH", unit="BAN CHẤP HÀNH")),
+    # two schools of one name in two districts
+    (dict(parent="LIÊN ĐOÀN LAO ĐỘNG HUYỆN MƯỜNG TÈ", unit="TRƯỜNG THCS LÊ LỢI"),
+     dict(parent="LIÊN ĐOÀN LAO ĐỘNG HUYỆN SÌN HỒ", unit="TRƯỜNG THCS LÊ LỢI")),
+])
+def test_same_number_and_date_from_units_told_apart_by_any_header_line(engine, first, second):
+    a = engine.add_bytes(plan(activity="hội thi văn nghệ", **first), "a.txt")
+    b = engine.add_bytes(plan(activity="giải bóng đá", **second), "b.txt")
+    assert a.status == b.status == "added" and a.doc_id != b.doc_id, (a, b)
+    assert len(engine.documents()) == 2
 
 
 def test_a_file_name_is_never_identity(engine, tmp_path):
@@ -84,6 +101,25 @@ def test_same_document_with_new_content_is_an_update_that_says_so(engine):
     texts = " ".join(h.text for h in engine.search("thời gian tổ chức", k=5))
     assert "tháng 6" in texts and "tháng 5 năm 2025" not in texts      # the old version is gone, not mixed in
     assert engine.add_bytes(revised, "ban-sua-lan-2.txt").status == "unchanged"
+
+
+@pytest.mark.parametrize("schema", [None, 2])
+def test_a_data_dir_of_an_older_layout_gives_one_clear_message(tmp_path, schema):
+    """A pre-versioning data dir (no schema mark) or one with the older id scheme: one Vietnamese line telling
+    the user to re-ingest, and nothing in it is touched."""
+    import chromadb
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "data" / "chroma"))
+    meta = {"hnsw:space": "cosine", "embed_model": "fake", **({"schema": schema} if schema else {})}
+    old = client.get_or_create_collection("sotay_passages", metadata=meta, embedding_function=None)
+    old.add(ids=["p1"], embeddings=[[0.1] * 8], documents=["Điều 1. Phạm vi"], metadatas=[{"doc_id": "12-kh-2025"}])
+    del client
+    r = _ingest(tmp_path / "data", tmp_path / "cache", seed_files()[:1])
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and "nạp lại" in lines[0] and "phiên bản Sổ tay cũ" in lines[0], \
+        r.stderr[-2000:]
+    check = chromadb.PersistentClient(path=str(tmp_path / "data" / "chroma"))
+    assert check.get_collection("sotay_passages").count() == 1
 
 
 def _ingest(data_dir: Path, cache: Path, files: list[Path], crash_at: str | None = None) -> subprocess.CompletedProcess:
@@ -131,6 +167,21 @@ def test_killed_at_each_write_step_leaves_documents_whole_or_absent_and_a_rerun_
         assert seen["rows"].get(doc_id) == expected["rows"][doc_id], f"{doc_id} is listed but not whole"
     assert _ingest(data, cache, files).returncode == 0
     assert _state(data, cache) == expected
+
+
+def test_embeddings_an_interrupted_ingest_left_out_are_completed_when_an_engine_starts(tmp_path, clean):
+    files, expected = clean
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    assert _ingest(data, cache, files, crash_at="embedded").returncode == 9   # lexical rows written, no vectors
+    engine = Engine.open(Settings(data_dir=data, cache_dir=cache, embed_model="fake"))
+    try:
+        assert {d.id for d in engine.documents()} == expected["listed"]   # searchable by words meanwhile
+        deadline = time.monotonic() + 120
+        while not engine.searcher.view.has_vector.all() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert engine.searcher.view.has_vector.all() and not engine.store.without_vectors()
+    finally:
+        engine.close()
 
 
 def test_delete_killed_half_way_is_finished_by_recovery(tmp_path, clean):

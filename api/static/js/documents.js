@@ -1,0 +1,206 @@
+/* Trang "Văn bản": danh sách (kèm xóa, có xác nhận), bộ lọc lấy từ danh sách, và một văn bản với mục lục. */
+import { $, h, showError, errText, docHref, formatDate, docMetaLine, isScanned, SCANNED_NOTE } from "./dom.js";
+import { api } from "./api.js";
+import { askKey, keyError } from "./key.js";
+
+const el = {
+  type: $("f-type"), year: $("f-year"),
+  docsStatus: $("docs-status"), docsError: $("docs-error"), docList: $("doc-list"),
+  docStatus: $("doc-status"), docError: $("doc-error"), doc: $("doc"),
+  docKind: $("doc-kind"), docTitle: $("doc-title"), docMeta: $("doc-meta"),
+  outline: $("outline-list"), docBody: $("doc-body")
+};
+
+const state = { docs: null, docsPromise: null, docCache: new Map(), shownDoc: null, docSeq: 0 };
+
+export function loadDocs() {
+  if (!state.docsPromise) {
+    state.docsPromise = api("/documents").then((docs) => {
+      state.docs = docs;
+      fillFilters(docs);
+      return docs;
+    }).catch((e) => { state.docsPromise = null; throw e; });
+  }
+  return state.docsPromise;
+}
+
+/** Sau khi thêm / xóa: tải lại danh sách, bỏ bản đã nhớ của văn bản đó. */
+export function invalidateDocs(docId) {
+  state.docsPromise = null;
+  state.docs = null;
+  if (docId) state.docCache.delete(docId);
+  if (docId && state.shownDoc === docId) state.shownDoc = null;
+  document.dispatchEvent(new CustomEvent("sotay:docs"));
+  return loadDocs();
+}
+
+function fillFilters(docs) {
+  const types = new Set(), years = new Set();
+  docs.forEach((d) => {
+    if (d.doc_type) types.add(d.doc_type);
+    if (d.date && /^\d{4}/.test(d.date)) years.add(d.date.slice(0, 4));
+  });
+  fillSelect(el.type, Array.from(types).sort((a, b) => a.localeCompare(b, "vi")));
+  fillSelect(el.year, Array.from(years).sort().reverse());
+}
+
+function fillSelect(select, values) {
+  const keep = select.value || select.dataset.want || "";
+  while (select.options.length > 1) select.remove(1);
+  values.forEach((v) => select.appendChild(h("option", { value: v, text: v })));
+  if (keep && values.indexOf(keep) < 0) select.appendChild(h("option", { value: keep, text: keep }));
+  select.value = keep;
+}
+
+export function setSelect(select, value) {
+  select.dataset.want = value || "";
+  if (value && !Array.prototype.some.call(select.options, (o) => o.value === value)) {
+    select.appendChild(h("option", { value: value, text: value }));
+  }
+  select.value = value || "";
+}
+
+function docItem(d) {
+  const name = d.name || d.title || d.id;
+  const del = h("button", { type: "button", className: "link-btn del-btn", "aria-label": "Xóa văn bản " + name,
+    text: "Xóa" });
+  del.addEventListener("click", () => deleteDoc(d, del));
+  return h("li", { className: "doc-item", "data-doc-id": d.id }, [
+    h("a", { href: docHref(d.id), className: "doc-link", text: name }),
+    d.title && d.title !== d.name ? h("p", { className: "doc-sub", text: d.title }) : null,
+    h("p", { className: "meta", text: docMetaLine(d) + (d.n_sections ? " · " + d.n_sections + " mục" : "") }),
+    isScanned(d) ? h("p", { className: "ocr-note", text: SCANNED_NOTE }) : null,
+    del
+  ]);
+}
+
+export function renderDocList() {
+  showError(el.docsError, "");
+  el.docsStatus.textContent = state.docs ? "" : "Đang tải danh sách văn bản…";
+  return loadDocs().then((docs) => {
+    el.docsStatus.textContent = docs.length ? docs.length + " văn bản" : "Chưa có văn bản nào được nạp.";
+    el.docList.replaceChildren(...docs.map(docItem));
+  }).catch((e) => {
+    el.docsStatus.textContent = "";
+    showError(el.docsError, "Không tải được danh sách văn bản. " + errText(e));
+  });
+}
+
+async function deleteDoc(d, button) {
+  const name = d.name || d.title || d.id;
+  if (!window.confirm("Xóa văn bản “" + name + "” khỏi Sổ tay? Không thể hoàn tác.")) return;
+  const key = askKey();
+  if (!key) { showError(el.docsError, "Cần khóa quản trị để xóa văn bản."); return; }
+  button.disabled = true;
+  showError(el.docsError, "");
+  try {
+    const out = await api("/documents/" + encodeURIComponent(d.id), { method: "DELETE", headers: { "X-API-Key": key } });
+    await invalidateDocs(d.id).catch(() => null);
+    await renderDocList();
+    el.docsStatus.textContent = out.message || "Đã xóa văn bản " + name;
+  } catch (e) {
+    button.disabled = false;
+    showError(el.docsError, "Không xóa được văn bản. " + keyError(e));
+  }
+}
+
+// ---------- một văn bản ----------
+
+function headingTag(level) { return "h" + Math.min(6, Math.max(2, level + 1)); }
+
+function sectionAnchor(id) { return "sec-" + id; }
+
+export function openDoc(docId, sectionId) {
+  if (state.shownDoc === docId) { gotoSection(sectionId); return; }
+  showError(el.docError, "");
+  el.doc.hidden = true;
+  el.docStatus.textContent = "Đang mở văn bản…";
+  const seq = ++state.docSeq;
+  const p = state.docCache.has(docId) ? Promise.resolve(state.docCache.get(docId))
+    : api("/documents/" + encodeURIComponent(docId));
+  p.then((doc) => {
+    if (seq !== state.docSeq) return;
+    state.docCache.set(docId, doc);
+    renderDoc(doc);
+    state.shownDoc = docId;
+    el.docStatus.textContent = "";
+    document.title = (doc.name || doc.title || "Văn bản") + " — Sổ tay";
+    gotoSection(sectionId);
+  }).catch((e) => {
+    if (seq !== state.docSeq) return;
+    el.docStatus.textContent = "";
+    showError(el.docError, "Không mở được văn bản. " + errText(e));
+  });
+}
+
+function renderMeta(doc) {
+  el.docKind.textContent = [doc.doc_type, doc.number ? "số " + doc.number : ""].filter(Boolean).join(" · ");
+  el.docTitle.textContent = doc.name || doc.title || doc.id;
+  const meta = [
+    ["Trích yếu", doc.title && doc.title !== doc.name ? doc.title : ""],
+    ["Ngày ban hành", formatDate(doc.date)],
+    ["Nơi ban hành", doc.place],
+    ["Cơ quan ban hành", doc.issuer],
+    ["Người ký", doc.signer],
+    ["Nơi nhận", (doc.recipients || []).join("; ")],
+    ["Tệp gốc", doc.source],
+    ["Lưu ý", isScanned(doc) ? SCANNED_NOTE : ""]
+  ];
+  el.docMeta.replaceChildren();
+  meta.forEach((m) => {
+    if (m[1]) el.docMeta.appendChild(h("div", null, [h("dt", { text: m[0] }), h("dd", { text: m[1] })]));
+  });
+}
+
+function sectionNode(s, depth) {
+  let heading = s.heading || s.id, text = s.text || "";
+  // Tiêu đề bị cắt ("… nghiệp vụ…") là dòng đầu của đoạn văn: hiện đầy đủ một lần.
+  if (/…$/.test(heading) && text.indexOf(heading.slice(0, -1)) === 0) {
+    const nl = text.indexOf("\n");
+    heading = nl < 0 ? text : text.slice(0, nl);
+    text = nl < 0 ? "" : text.slice(nl + 1);
+  }
+  const sec = h("section", { id: sectionAnchor(s.id), className: "sec kind-" + s.kind + " lvl-" + Math.min(depth, 4),
+    tabindex: "-1", "aria-label": heading }, [h(headingTag(Math.min(depth + 1, 5)), { className: "sec-title", text: heading })]);
+  if (text.trim()) sec.appendChild(h("p", { className: "sec-text", text: text }));
+  if (s.footnotes && s.footnotes.length) {
+    sec.appendChild(h("aside", { className: "footnotes", "aria-label": "Chú thích" }, [
+      h("p", { className: "fn-title", text: "Chú thích" }),
+      h("ul", null, s.footnotes.map((f) => h("li", { text: f })))
+    ]));
+  }
+  return sec;
+}
+
+function renderDoc(doc) {
+  renderMeta(doc);
+  const minLevel = Math.min(...doc.sections.map((s) => s.level), 9);
+  el.outline.replaceChildren();
+  el.docBody.replaceChildren();
+  doc.sections.forEach((s) => {
+    const depth = Math.max(0, s.level - Math.max(minLevel, 1));
+    const link = h("a", { href: docHref(doc.id, s.id), text: s.heading || s.id, "data-section": s.id });
+    el.outline.appendChild(h("li", { className: "lvl-" + Math.min(depth, 4) }, [link]));
+    el.docBody.appendChild(sectionNode(s, depth));
+  });
+  el.doc.hidden = false;
+}
+
+function gotoSection(sectionId) {
+  const prev = el.docBody.querySelector(".is-target");
+  if (prev) prev.classList.remove("is-target");
+  el.outline.querySelectorAll("a[aria-current]").forEach((a) => a.removeAttribute("aria-current"));
+  if (!sectionId) { window.scrollTo(0, 0); return; }
+  const target = document.getElementById(sectionAnchor(sectionId));
+  if (!target) {
+    showError(el.docError, "Không thấy mục “" + sectionId + "” trong văn bản này.");
+    return;
+  }
+  showError(el.docError, "");
+  target.classList.add("is-target");
+  el.outline.querySelectorAll("a[data-section]").forEach((a) => {
+    if (a.getAttribute("data-section") === sectionId) a.setAttribute("aria-current", "location");
+  });
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
+}

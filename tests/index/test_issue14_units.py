@@ -1,0 +1,83 @@
+"""Pure pieces of issue 14: corpus diacritic restorer, named-document resolver, paragraph units."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.text import fold
+from index.maxp import MAX_UNIT_CHARS, max_pool, paragraphs, units
+from index.named import NamedDoc, keys_for, resolve
+from index.restore import Restorer
+from tests.conftest import seed_files
+
+
+def test_restorer_restores_seed_phrases_from_the_corpus_counts():
+    r = Restorer.build(p.read_text(encoding="utf-8") for p in seed_files())
+    assert r.restore("can bo cong doan co so") == "cán bộ công đoàn cơ sở"
+    assert r.restore("nang cao chat luong") == "nâng cao chất lượng"
+
+
+def test_restorer_keeps_accented_and_unknown_syllables():
+    r = Restorer.build(["Cán bộ công đoàn cơ sở được đào tạo"])
+    assert r.restore("cán bo xyz") == "cán bộ xyz"
+    assert r.restore("") == ""
+
+
+def test_restorer_uses_pairs_to_choose_between_spellings():
+    # "bao" alone is mostly "bảo"; after "mất" the corpus says "bao lâu"
+    r = Restorer.build(["bảo hiểm bảo hiểm bảo vệ bảo đảm", "mất bao lâu", "bao lâu thì xong"])
+    assert r.restore("mat bao lau") == "mất bao lâu"
+    assert r.restore("bao hiem") == "bảo hiểm"
+
+
+LAWS = [
+    NamedDoc("cd", keys_for("Luật Công đoàn số 12/2012/QH13", "Luật", "12/2012/QH13", "Công đoàn")),
+    NamedDoc("bdg", keys_for("Luật Bình đẳng giới số 73/2006/QH", "Luật", "73/2006/QH", "Bình đẳng giới")),
+    NamedDoc("bll", keys_for("Bộ luật Lao động số 45/2019/QH14", "Bộ luật", "45/2019/QH14", "Lao động")),
+    NamedDoc("ctr01", keys_for("Chương trình số 01/CTr-LĐLĐ", "Chương trình", "01/CTr-LĐLĐ", "Nâng cao chất lượng")),
+    NamedDoc("bc", keys_for("Báo cáo sơ kết 05 năm thực hiện Nghị quyết số 03/NQ-TLĐ, ngày 11/01/2019", "Báo cáo",
+                            None, "Sơ kết 05 năm thực hiện Nghị quyết số 03/NQ-TLĐ, ngày 11/01/2019")),
+    NamedDoc("cth", keys_for("Chương trình hành động thực hiện Nghị quyết Đại hội Nhiệm kỳ 2023 - 2028",
+                             "Chương trình hành động", None, "Thực hiện Nghị quyết Đại hội Nhiệm kỳ 2023 - 2028")),
+]
+
+
+def test_named_documents_resolve_by_name_number_and_term():
+    assert resolve("Những hành vi bị nghiêm cấm theo Luật Công đoàn", LAWS) == {"cd"}
+    assert resolve("nhung hanh vi bi nghiem cam theo luat cong doan", LAWS) == {"cd"}
+    assert resolve("Nhiệm vụ khi triển khai Chương trình 01/CTr-LĐLĐ", LAWS) == {"ctr01"}
+    assert resolve("Kết quả 5 năm thực hiện NQ 03", LAWS) == {"bc"}
+    assert resolve("chương trình hành động nhiệm kỳ 2023-2028 có mấy nhiệm vụ", LAWS) == {"cth"}
+    assert resolve("Luật Lao động quy định thời giờ làm việc", LAWS) == {"bll"}
+
+
+def test_named_documents_ignore_questions_that_name_none():
+    assert resolve("Lao động nữ được nghỉ thai sản bao lâu?", LAWS) == set()
+    assert resolve("ngày 11/01 có sự kiện gì", LAWS) == set()
+
+
+def test_paragraph_units_merge_short_lines_cut_long_ones_and_carry_the_heading():
+    text = "a) Ngắn.\nb) Cũng ngắn nhưng được gộp với dòng trước cho đủ một đoạn có nghĩa khi đọc riêng.\n" + \
+           "Đoạn dài " * 200
+    parts = paragraphs(text)
+    assert parts[0].startswith("a) Ngắn.\nb)")
+    assert all(len(p) <= MAX_UNIT_CHARS for p in parts)
+    assert fold(" ".join(parts)).count("doan dai") == 200
+    out = units(("Chương I", "Điều 5. Hành vi bị nghiêm cấm"), text)
+    assert len(out) == len(parts) and all(u.startswith("Điều 5. Hành vi bị nghiêm cấm\n") for u in out)
+    assert units(("Điều 1",), "Một đoạn duy nhất.") == []
+
+
+def test_max_pool_keeps_the_best_paragraph_and_the_passage_floor():
+    sims = np.array([0.2, 0.9, 0.1], dtype=np.float32)
+    owner = np.array([0, 0, 2])
+    base = np.array([0.5, 0.4, 0.3], dtype=np.float32)
+    assert max_pool(sims, owner, 3, base).tolist() == np.array([0.9, 0.4, 0.3], dtype=np.float32).tolist()
+
+
+def test_restorer_merges_per_document_counts_like_one_build():
+    from index.restore import count
+
+    texts = [p.read_text(encoding="utf-8") for p in seed_files()]
+    whole = Restorer.build(texts)
+    merged = Restorer.merge([count([t]) for t in texts])
+    assert merged == whole
