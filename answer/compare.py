@@ -71,7 +71,4 @@ def _citation(engine: Engine, row: TargetRow) -> Citation | None:
     """The passage stating the target: the best hit for its line within its document and section."""
     hits = engine.search(row.target.text[:300], k=5, filters=Filters(doc_id=row.document.id))
     hit = next((h for h in hits if h.section_id == row.target.section_id), hits[0] if hits else None)
-    if hit is None:
-        return None
-    return Citation(text=hit.text, citation=hit.citation, doc_id=hit.doc_id, section_id=hit.section_id,
-                    heading_path=hit.heading_path, passage_id=hit.passage_id)
+    return Citation.of(hit) if hit is not None else None

@@ -8,8 +8,9 @@
     engine.passage(passage_id) -> Hit                  # raises NotFound
     engine.submit(data, filename) -> Job               # background ingest; engine.job(id) follows it
     engine.add_bytes(data, filename) -> FileResult     # the same, waiting for it (CLI, tests)
+    engine.add_files(paths, on_result, on_embed)       # a folder from the CLI: words first, then vectors
     engine.delete(doc_id)                              # raises NotFound
-    engine.close()
+    engine.close()                                     # or: with Engine.open(settings) as engine: …
 
 Every process (API, bot, `sotay ingest`) opens its own Engine on the same store; a watcher thread applies
 the others' changes from the store's change log within a second or two.
@@ -19,20 +20,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
 from answer.compare import compare_targets
-from answer.compose import MAX_QUESTION, compose, idf_from_counts
+from answer.compose import compose, idf_from_counts
 from answer.followup import MAX_HISTORY, resolve, smalltalk
 from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
 from core.errors import BadQuery, IngestError, NotFound
 from core.settings import Settings
-from core.text import fold
+from core.text import MAX_QUESTION, fold
 from index.build import FileResult, Indexer
 from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
@@ -85,12 +87,21 @@ class Engine:
         return engine
 
     def close(self) -> None:
+        """Stop the watcher and the upload worker, close the LLM client, save the lexical index. Once."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         if self.jobs is not None:
             self.jobs.close()
         if self.llm is not None:
             self.llm.close()
         self.searcher.save()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # reading ----------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
@@ -163,6 +174,18 @@ class Engine:
         if job is None or job.result is None:
             raise IngestError(job.error if job and job.error else f"{filename}: không nạp được")
         return job.result
+
+    def add_files(self, paths: Iterable[Path], on_result: Callable[[FileResult], None] = lambda r: None,
+                  on_embed: Callable[[int, int], None] | None = None) -> list[FileResult]:
+        """Ingest files in this process: each is searchable by words once read, then the embeddings of
+        all of them are written (an interrupted run resumes: embedded texts come from the cache)."""
+        results = []
+        with self._write_lock:
+            for path in paths:
+                results.append(self.indexer.add_file(path, embed=False))
+                on_result(results[-1])
+            self.indexer.embed_missing(on_embed)
+        return results
 
     def _ingest(self, data: bytes, filename: str, progress) -> FileResult:
         with self._write_lock:

@@ -91,7 +91,7 @@ class LLMWriter:
         if len(text) > MAX_REPLY:
             log.warning("LLM reply too long (%d chars); using the extractive answer", len(text))
             return fallback
-        citations = tuple(_citation(top[i - 1]) for i in numbers)
+        citations = tuple(Citation.of(top[i - 1]) for i in numbers)
         return Answer(question=question, answer=text, found=True, quote=fallback.quote,
                       citations=citations, suggestions=fallback.suggestions, mode="llm")
 
@@ -123,7 +123,3 @@ class LLMWriter:
             return None
         return text
 
-
-def _citation(h: Hit) -> Citation:
-    return Citation(text=h.text, citation=h.citation, doc_id=h.doc_id, section_id=h.section_id,
-                    heading_path=h.heading_path, passage_id=h.passage_id)

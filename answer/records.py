@@ -8,12 +8,20 @@ from index.records import Hit
 
 @dataclass(frozen=True)
 class Citation:
+    """Where an answer comes from: the whole passage and how to name and open it."""
+
     text: str          # the quoted passage text
     citation: str      # human citation string
     doc_id: str
     section_id: str
     heading_path: tuple[str, ...]
     passage_id: str
+
+    @classmethod
+    def of(cls, hit: Hit) -> Citation:
+        """The one place a citation is made from a ranked passage."""
+        return cls(text=hit.text, citation=hit.citation, doc_id=hit.doc_id, section_id=hit.section_id,
+                   heading_path=hit.heading_path, passage_id=hit.passage_id)
 
 
 @dataclass(frozen=True)

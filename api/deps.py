@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import hmac
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 
 from answer.engine import Engine
+from api.schemas import FiltersIn
 from core.settings import Settings
 from index.records import Filters
 
@@ -49,22 +49,9 @@ def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()
         raise HTTPException(*problem)
 
 
-def get_filters(
-    type: Annotated[str | None, Query(max_length=60, description="Loại văn bản, ví dụ 'Chương trình'")] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    doc_id: Annotated[str | None, Query(max_length=200)] = None,
-    issuer: Annotated[str | None, Query(max_length=200)] = None,
-    date_from: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-    date_to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-) -> Filters:
-    for name, value in (("date_from", date_from), ("date_to", date_to)):
-        if value:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                raise HTTPException(422, f"{name}: không phải ngày hợp lệ (YYYY-MM-DD): {value}") from None
-    return Filters(doc_type=type or None, year=year, doc_id=doc_id or None, issuer=issuer or None,
-                   date_from=date_from, date_to=date_to)
+def get_filters(filters: Annotated[FiltersIn, Query()]) -> Filters:
+    """The query parameters type, year, doc_id, issuer, date_from, date_to as the one Filters."""
+    return filters.to_filters()
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.deps import key_problem
+from core.errors import NotFound, SotayError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,9 @@ VALIDATION_TEXT = {
 }
 
 
+DOMAIN_STATUS = {NotFound: 404}   # BadQuery, IngestError and any other SotayError: 422
+
+
 def error_body(status: int, detail: str, **extra) -> bytes:
     return json.dumps({"detail": detail, **extra}, ensure_ascii=False).encode()
 
@@ -90,6 +94,11 @@ def install_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(translate(e) for e in exc.errors())
         return JSONResponse(status_code=422, content={"detail": "Yêu cầu không hợp lệ — " + problems})
+
+    @app.exception_handler(SotayError)
+    async def domain_error(request: Request, exc: SotayError) -> JSONResponse:
+        """Domain errors become HTTP codes here and only here; their message is meant for a person."""
+        return JSONResponse(status_code=DOMAIN_STATUS.get(type(exc), 422), content={"detail": str(exc)})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

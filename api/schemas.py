@@ -1,16 +1,41 @@
-"""Response and request bodies of the HTTP API."""
+"""Request and response bodies of the HTTP API. Responses are read from the domain records
+(`Model.model_validate(record)`); only what the records do not hold is computed here (links, flat
+document fields)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import datetime as dt
+from typing import Any
 
-from answer.jobs import Job
-from answer.records import Answer
-from index.build import FileResult
-from index.records import Filters, Hit
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from core.text import MAX_QUESTION
+from index.records import Filters
 from ingest.records import Document, DocumentSummary
 
 
-class DocInfo(BaseModel):
+class Record(BaseModel):
+    """A response read from a domain record's attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class DocumentRecord(Record):
+    """Read from a Document or DocumentSummary, whose metadata fields the API shows flat."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat(cls, record: Any) -> Any:
+        if isinstance(record, Document):
+            return {**cls._flat(record.summary()), "sections": record.sections}
+        if isinstance(record, DocumentSummary):
+            meta = record.meta
+            return {**vars(meta), "id": record.id, "source": record.source, "name": record.name,
+                    "n_sections": record.n_sections, "ocr": meta.ocr_confidence is not None}
+        return record
+
+
+class DocInfo(DocumentRecord):
     title: str | None = None
     name: str | None = None
     doc_type: str | None = None
@@ -19,7 +44,7 @@ class DocInfo(BaseModel):
     issuer: str | None = None
 
 
-class Result(BaseModel):
+class Result(Record):
     passage_id: str
     text: str
     citation: str
@@ -27,15 +52,7 @@ class Result(BaseModel):
     doc_id: str
     section_id: str
     heading_path: list[str]
-    doc: DocInfo
-
-    @classmethod
-    def of(cls, h: Hit) -> "Result":
-        m = h.document.meta
-        doc = DocInfo(title=m.title, name=h.document.name, doc_type=m.doc_type, number=m.number, date=m.date,
-                      issuer=m.issuer)
-        return cls(passage_id=h.passage_id, text=h.text, citation=h.citation, score=h.score, doc_id=h.doc_id,
-                   section_id=h.section_id, heading_path=list(h.heading_path), doc=doc)
+    doc: DocInfo = Field(validation_alias="document")
 
 
 class SearchOut(BaseModel):
@@ -43,35 +60,59 @@ class SearchOut(BaseModel):
     results: list[Result]
 
 
-class AskFilters(BaseModel):
-    type: str | None = Field(default=None, max_length=60)
-    year: int | None = Field(default=None, ge=1900, le=2200)
-    doc_id: str | None = Field(default=None, max_length=200)
-    issuer: str | None = Field(default=None, max_length=200)
+class FiltersIn(BaseModel):
+    """Filters as the API takes them, from query parameters (GET) or the /ask body: they produce the
+    one domain `Filters`."""
+
+    type: str | None = Field(default=None, max_length=60, description="Loại văn bản, ví dụ 'Chương trình'")
+    year: int | None = Field(default=None, ge=1900, le=2200, description="Năm ban hành")
+    doc_id: str | None = Field(default=None, max_length=200, description="Mã văn bản")
+    issuer: str | None = Field(default=None, max_length=200, description="Cơ quan ban hành (một phần tên)")
+    date_from: str | None = Field(default=None, description="Từ ngày (YYYY-MM-DD), tính cả ngày này")
+    date_to: str | None = Field(default=None, description="Đến ngày (YYYY-MM-DD), tính cả ngày này")
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+        raise PydanticCustomError("date_parsing", "ngày '{value}' không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD "
+                                  "(ví dụ 2024-05-23)", {"value": value})
 
     def to_filters(self) -> Filters:
-        return Filters(doc_type=self.type, year=self.year, doc_id=self.doc_id, issuer=self.issuer)
+        return Filters(doc_type=self.type or None, year=self.year, doc_id=self.doc_id or None,
+                       issuer=self.issuer or None, date_from=self.date_from, date_to=self.date_to)
 
 
 class AskIn(BaseModel):
-    question: str = Field(min_length=1, max_length=500)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION)
     # earlier questions of the conversation, most recent last; their number and length are checked by
     # the engine, which says what is wrong in Vietnamese (422)
     history: list[str] = Field(default_factory=list)
-    filters: AskFilters | None = None
+    filters: FiltersIn | None = None
 
 
-class CitationOut(BaseModel):
+class CitationOut(Record):
     text: str
     citation: str
     doc_id: str
     section_id: str
     heading_path: list[str]
     passage_id: str
-    url: str
+
+    @computed_field
+    @property
+    def url(self) -> str:
+        """The web page's view of the passage in its document (relative: the page is served here)."""
+        return f"/#doc/{self.doc_id}/{self.section_id}"
 
 
-class AskOut(BaseModel):
+class AskOut(Record):
     question: str
     answer: str
     found: bool
@@ -80,16 +121,8 @@ class AskOut(BaseModel):
     citations: list[CitationOut]
     suggestions: list[Result] = []
 
-    @classmethod
-    def of(cls, a: Answer) -> "AskOut":
-        cites = [CitationOut(text=c.text, citation=c.citation, doc_id=c.doc_id, section_id=c.section_id,
-                             heading_path=list(c.heading_path), passage_id=c.passage_id,
-                             url=f"/#doc/{c.doc_id}/{c.section_id}") for c in a.citations]
-        return cls(question=a.question, answer=a.answer, found=a.found, quote=a.quote, mode=a.mode,
-                   citations=cites, suggestions=[Result.of(h) for h in a.suggestions])
 
-
-class DocumentOut(BaseModel):
+class DocumentOut(DocumentRecord):
     id: str
     name: str
     title: str | None
@@ -105,16 +138,8 @@ class DocumentOut(BaseModel):
     ocr: bool = False
     ocr_confidence: float | None = None
 
-    @classmethod
-    def of(cls, d: DocumentSummary) -> DocumentOut:
-        m = d.meta
-        return cls(id=d.id, name=d.name, title=m.title, doc_type=m.doc_type, number=m.number, date=m.date,
-                   place=m.place, issuer=m.issuer, signer=m.signer, recipients=list(m.recipients),
-                   ocr=m.ocr_confidence is not None, ocr_confidence=m.ocr_confidence,
-                   source=d.source, n_sections=d.n_sections)
 
-
-class SectionOut(BaseModel):
+class SectionOut(Record):
     id: str
     heading: str
     heading_path: list[str]
@@ -127,15 +152,8 @@ class SectionOut(BaseModel):
 class DocumentFull(DocumentOut):
     sections: list[SectionOut]
 
-    @classmethod
-    def full(cls, d: Document) -> "DocumentFull":
-        base = DocumentOut.of(d.summary()).model_dump()
-        sections = [SectionOut(id=s.id, heading=s.heading, heading_path=list(s.heading_path), level=s.level,
-                               kind=s.kind, text=s.text, footnotes=list(s.footnotes)) for s in d.sections]
-        return cls(**base, sections=sections)
 
-
-class IngestOut(BaseModel):
+class IngestOut(Record):
     """What an ingest did: the document recognised, and whether it was new, updated or unchanged."""
 
     status: str                   # added | updated | unchanged
@@ -143,19 +161,17 @@ class IngestOut(BaseModel):
     source: str
     passages: int
     previous: str | None = None   # file the replaced version came from, when this was an update
-    message: str
+    message: str                  # FileResult.describe(): one line a person can read
     document: DocumentOut | None = None
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, r: FileResult) -> IngestOut:
-        return cls(status=r.status, doc_id=r.doc_id, source=r.source, passages=r.passages, previous=r.previous,
-                   message=r.describe(), document=DocumentOut.of(r.document) if r.document else None)
+    def _described(cls, r: Any) -> Any:
+        return r if isinstance(r, dict) else {**vars(r), "message": r.describe()}
 
 
-class JobOut(BaseModel):
+class JobOut(Record):
     id: str
-    job_id: str
-    url: str
     source: str
     status: str                   # queued | running | done | failed
     stage: str
@@ -163,8 +179,12 @@ class JobOut(BaseModel):
     error: str | None = None
     result: IngestOut | None = None
 
-    @classmethod
-    def of(cls, job: Job) -> JobOut:
-        return cls(id=job.id, job_id=job.id, url=f"/jobs/{job.id}", source=job.source, status=job.status,
-                   stage=job.stage, progress=job.progress, error=job.error,
-                   result=IngestOut.of(job.result) if job.result else None)
+    @computed_field
+    @property
+    def job_id(self) -> str:
+        return self.id
+
+    @computed_field
+    @property
+    def url(self) -> str:
+        return f"/jobs/{self.id}"

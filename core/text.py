@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# the longest question or search query accepted anywhere (API, bot, CLI), in characters: a long
+# paragraph pasted as a question; longer text is a document, not a question
+MAX_QUESTION = 500
 # a sentence ends at . ; ! ? … followed by space and a capital, digit, quote, bracket or bullet mark
 SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–+•])")
 

@@ -69,6 +69,14 @@ def unsupported_reason(filename: str) -> str | None:
     return f"không hỗ trợ {what} (unsupported file type); chỉ nhận {', '.join(SUPPORTED)}"
 
 
+def check_supported(filename: str) -> None:
+    """Raise IngestError (naming the file and why) unless files of this name are read."""
+    name = PurePath(filename).name or filename
+    reason = unsupported_reason(name)
+    if reason:
+        raise _error(name, reason)
+
+
 def read_bytes(data: bytes, filename: str, limits: ReadLimits | None = None) -> str:
     """Return the text of a document given its bytes; the extension of ``filename`` picks the format."""
     return extract(data, filename, limits=limits).text
@@ -81,9 +89,7 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None,
     limits = limits or ReadLimits()
     name = PurePath(filename).name or filename
     ext = PurePath(name).suffix.lower()
-    reason = unsupported_reason(name)
-    if reason:
-        raise _error(name, reason)
+    check_supported(name)
     if not data.strip():
         raise _error(name, "tệp rỗng (empty)")
     found = Extracted("")

@@ -21,28 +21,30 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from answer.engine import Engine
-    from index.build import IngestReport, collect, skipped
+    from index.build import FileResult, IngestReport, collect, skipped
 
     paths = [Path(p) for p in args.paths]
     files = collect(paths)
     if not files:
         print("Không có tệp nào để nạp.", file=sys.stderr)
         return 2
-    engine = Engine.open(settings, watch=False)
-    report = IngestReport()
+    vectors: list[tqdm] = []   # the second bar opens once words are indexed and embedding starts
+
+    def said(result: FileResult) -> None:
+        if result.status in ("failed", "updated") or args.verbose:
+            tqdm.write(result.describe(), file=sys.stderr)
+
+    def embedded(done: int, total: int) -> None:
+        if not vectors:
+            vectors.append(tqdm(desc="Tính vector", unit="đoạn", total=total, disable=args.quiet))
+        vectors[0].update(done - vectors[0].n)
+
     started = time.perf_counter()
-    try:
-        with engine._write_lock:
-            for path in tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet):
-                result = engine.indexer.add_file(path, embed=False)
-                report.results.append(result)
-                if result.status in ("failed", "updated") or args.verbose:
-                    tqdm.write(result.describe(), file=sys.stderr)
-            bar = tqdm(desc="Tính vector", unit="đoạn", disable=args.quiet)
-            engine.indexer.embed_missing(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n)))
-            bar.close()
-    finally:
-        engine.close()
+    with open_engine(Engine, settings, watch=False) as engine:
+        files_bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet)
+        report = IngestReport(engine.add_files(files_bar, said, embedded))
+    for bar in vectors:
+        bar.close()
     left_out = skipped(paths)
     if left_out:
         print(f"Bỏ qua {len(left_out)} tệp:", file=sys.stderr)
@@ -58,13 +60,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
 
-    engine = Engine.open(settings, watch=False)
-    try:
+    with open_engine(Engine, settings, watch=False) as engine:
         for key in args.ids:
             removed = engine.delete(engine.document(key).id)
             print(f"Đã xóa {removed.name} [{removed.id}]")
-    finally:
-        engine.close()
     return 0
 
 
@@ -99,10 +98,9 @@ def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
-    from index.records import Filters
 
-    engine = open_engine(Engine, settings)
-    hits = engine.search(args.query, k=args.k, filters=Filters(doc_type=args.type, year=args.year))
+    with open_engine(Engine, settings, watch=False) as engine:
+        hits = engine.search(args.query, k=args.k, filters=_filters(args))
     if args.json:
         rows = [{"passage_id": h.passage_id, "doc_id": h.doc_id, "section_id": h.section_id, "score": h.score,
                  "citation": h.citation, "heading_path": list(h.heading_path), "text": h.text,
@@ -121,10 +119,9 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
     from answer import export
     from answer.dossier import build_dossier
     from answer.engine import Engine
-    from index.records import Filters
 
-    engine = Engine.open(settings)
-    dossier = build_dossier(engine, args.topic, Filters(doc_type=args.type, year=args.year))
+    with open_engine(Engine, settings, watch=False) as engine:
+        dossier = build_dossier(engine, args.topic, _filters(args))
     if args.format == "docx":
         if not args.output:
             raise SotayError("Định dạng docx cần tên tệp: thêm -o ho-so.docx")
@@ -140,9 +137,9 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     from answer import export
     from answer.engine import Engine
     from answer.targets import target_table
-    from index.records import Filters
 
-    rows = target_table(Engine.open(settings), topic=args.topic, filters=Filters(doc_type=args.type, year=args.year))
+    with open_engine(Engine, settings, watch=False) as engine:
+        rows = target_table(engine, topic=args.topic, filters=_filters(args))
     if args.format == "csv":
         _write(args.output, export.targets_csv(rows))
     elif args.format == "json":
@@ -150,6 +147,12 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _write(args.output, export.targets_markdown(rows))
     return 0
+
+
+def _filters(args: argparse.Namespace):
+    from index.records import Filters
+
+    return Filters(doc_type=args.type, year=args.year)
 
 
 def _write(output: str | None, text: str) -> None:
@@ -184,11 +187,11 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def open_engine(engine_class, settings: Settings):
+def open_engine(engine_class, settings: Settings, **options):
     """Engine.open, with a data dir that cannot be used (file in the way, unreadable, read-only,
     foreign index files) reported as one clear line instead of a traceback."""
     try:
-        return engine_class.open(settings)
+        return engine_class.open(settings, **options)
     except SotayError:
         raise
     except (OSError, ValueError, KeyError) as exc:
@@ -209,40 +212,52 @@ def positive(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sotay", description="Sổ tay — trợ lý văn bản Công đoàn")
-    sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("ingest", help="nạp tệp hoặc thư mục vào chỉ mục")
-    s.add_argument("paths", nargs="+")
+    p = _with_help(argparse.ArgumentParser(prog="sotay", description="Sổ tay — trợ lý văn bản Công đoàn",
+                                           add_help=False))
+    sub = p.add_subparsers(dest="command", required=True, title="lệnh")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return _with_help(sub.add_parser(name, help=text, description=text, add_help=False))
+
+    s = command("ingest", "nạp tệp hoặc thư mục vào chỉ mục")
+    s.add_argument("paths", nargs="+", help="tệp hoặc thư mục (đọc cả thư mục con)")
     s.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ")
     s.add_argument("-v", "--verbose", action="store_true", help="in từng tệp: mới, cập nhật hay không đổi")
-    s = sub.add_parser("delete", help="xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
+    s = command("delete", "xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
     s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
-    s = sub.add_parser("inspect", help="xem siêu dữ liệu và cây mục của một tệp")
-    s.add_argument("files", nargs="+")
-    s.add_argument("--json", action="store_true")
-    s = sub.add_parser("search", help="tìm đoạn văn bản")
-    s.add_argument("query")
-    s.add_argument("--k", type=positive, default=10)
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--type")
-    s.add_argument("--year", type=int)
-    s = sub.add_parser("dossier", help="hồ sơ chủ đề cho tập huấn: các đoạn văn bản theo chủ đề, kèm nguồn")
+    s = command("inspect", "xem siêu dữ liệu và cây mục của một tệp")
+    s.add_argument("files", nargs="+", help="tệp cần xem (không nạp vào chỉ mục)")
+    s.add_argument("--json", action="store_true", help="in dạng JSON: siêu dữ liệu, các mục và số đoạn")
+    s = command("search", "tìm đoạn văn bản")
+    s.add_argument("query", help="từ khóa hoặc câu hỏi, có dấu hay không dấu")
+    s.add_argument("--k", type=positive, default=10, help="số đoạn trả về (mặc định 10)")
+    s.add_argument("--json", action="store_true", help="in dạng JSON, mỗi đoạn kèm trích dẫn và văn bản")
+    _filter_options(s, "")
+    s = command("dossier", "hồ sơ chủ đề cho tập huấn: các đoạn văn bản theo chủ đề, kèm nguồn")
     s.add_argument("topic", help="chủ đề, ví dụ \"đào tạo bồi dưỡng cán bộ công đoàn\"")
     s.add_argument("--format", choices=["md", "docx"], default="md", help="định dạng: md (mặc định) hoặc docx")
     s.add_argument("-o", "--output", help="ghi ra tệp này (docx bắt buộc có)")
-    s.add_argument("--type", help="chỉ lấy loại văn bản này, ví dụ \"Chương trình\"")
-    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
-    s = sub.add_parser("targets", help="bảng chỉ tiêu của các chương trình, kế hoạch, báo cáo")
+    _filter_options(s, ", ví dụ \"Chương trình\"")
+    s = command("targets", "bảng chỉ tiêu của các chương trình, kế hoạch, báo cáo")
     s.add_argument("--topic", help="chỉ lấy chỉ tiêu về chủ đề này")
     s.add_argument("--format", choices=["md", "csv", "json"], default="md", help="định dạng: md, csv hoặc json")
     s.add_argument("-o", "--output", help="ghi ra tệp này thay vì màn hình")
-    s.add_argument("--type", help="chỉ lấy loại văn bản này")
-    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
-    s = sub.add_parser("serve", help="chạy API và trang web")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    sub.add_parser("bot", help="chạy bot Telegram (long polling)")
+    _filter_options(s, "")
+    s = command("serve", "chạy API và trang web")
+    s.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
+    s.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    command("bot", "chạy bot Telegram (long polling)")
     return p
+
+
+def _with_help(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+    return p
+
+
+def _filter_options(s: argparse.ArgumentParser, example: str) -> None:
+    s.add_argument("--type", help=f"chỉ lấy loại văn bản này{example}")
+    s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
 
 
 def main(argv: list[str] | None = None) -> int:

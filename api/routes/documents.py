@@ -10,8 +10,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import AdminDep, EngineDep, FiltersDep, SettingsDep
 from api.schemas import DocumentFull, DocumentOut, JobOut
-from core.errors import NotFound
-from ingest.readers import unsupported_reason
+from ingest.readers import check_supported
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["văn bản"])
@@ -27,7 +26,7 @@ def list_documents(
     filters: FiltersDep,
     sort: Annotated[Literal["date", "-date", "type", "title"], Query()] = "-date",
 ) -> list[DocumentOut]:
-    docs = [DocumentOut.of(d) for d in engine.documents(filters)]
+    docs = [DocumentOut.model_validate(d) for d in engine.documents(filters)]
     key = {"date": lambda d: d.date or "", "-date": lambda d: d.date or "",
            "type": lambda d: (d.doc_type or "", d.date or ""), "title": lambda d: d.name.lower()}[sort]
     return sorted(docs, key=key, reverse=sort == "-date")
@@ -35,10 +34,7 @@ def list_documents(
 
 @router.get("/{doc_id:path}", response_model=DocumentFull)
 def get_document(engine: EngineDep, doc_id: str) -> DocumentFull:
-    try:
-        return DocumentFull.full(engine.document(doc_id))
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from e
+    return DocumentFull.model_validate(engine.document(doc_id))
 
 
 @router.post("", response_model=JobOut, status_code=202, dependencies=[AdminDep], openapi_extra=UPLOAD_FORM)
@@ -64,9 +60,7 @@ async def upload(request: Request, engine: EngineDep, settings: SettingsDep) -> 
     if not isinstance(file, UploadFile):
         raise HTTPException(422, "Thiếu tệp: gửi văn bản trong trường 'file' (multipart/form-data)")
     name = PurePath(file.filename or "").name or "tệp"
-    reason = unsupported_reason(name)
-    if reason:
-        raise HTTPException(422, f"{name}: {reason}")
+    check_supported(name)   # IngestError → 422 before the file is read
     data = await file.read()
     if len(data) > limit:
         raise HTTPException(413, f"{name}: {too_big}")
@@ -74,13 +68,10 @@ async def upload(request: Request, engine: EngineDep, settings: SettingsDep) -> 
         raise HTTPException(422, f"{name}: tệp rỗng")
     job = engine.submit(data, name)
     log.info("upload %s queued as job %s (%d bytes)", name, job.id, len(data))
-    return JobOut.of(job)
+    return JobOut.model_validate(job)
 
 
 @router.delete("/{doc_id:path}", dependencies=[AdminDep])
 def delete(engine: EngineDep, doc_id: str) -> dict:
-    try:
-        removed = engine.delete(doc_id)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from e
+    removed = engine.delete(doc_id)
     return {"deleted": doc_id, "name": removed.name, "message": f"Đã xóa văn bản {removed.name}"}

@@ -1,18 +1,14 @@
 """GET /jobs/{id}: how an upload is doing — status, stage, progress, what was recognised, or the error."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from api.deps import EngineDep
 from api.schemas import JobOut
-from core.errors import NotFound
 
 router = APIRouter(prefix="/jobs", tags=["văn bản"])
 
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(engine: EngineDep, job_id: str) -> JobOut:
-    try:
-        return JobOut.of(engine.job(job_id))
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from e
+    return JobOut.model_validate(engine.job(job_id))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api.deps import EngineDep, FiltersDep
 from api.schemas import AskIn, AskOut, Result, SearchOut
-from core.errors import BadQuery
+from core.text import MAX_QUESTION
 
 router = APIRouter(tags=["tìm kiếm"])
 
@@ -16,22 +16,15 @@ router = APIRouter(tags=["tìm kiếm"])
 def search(
     engine: EngineDep,
     filters: FiltersDep,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="Từ khóa hoặc câu hỏi")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="Từ khóa hoặc câu hỏi")],
     k: Annotated[int, Query(ge=1, le=50)] = 10,
     offset: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> SearchOut:
-    try:
-        hits = engine.search(q, k=k, filters=filters, offset=offset)
-    except BadQuery as e:
-        raise HTTPException(422, str(e)) from e
-    return SearchOut(query=q, results=[Result.of(h) for h in hits])
+    hits = engine.search(q, k=k, filters=filters, offset=offset)
+    return SearchOut(query=q, results=[Result.model_validate(h) for h in hits])
 
 
 @router.post("/ask", response_model=AskOut)
 def ask(engine: EngineDep, body: AskIn) -> AskOut:
     filters = body.filters.to_filters() if body.filters else None
-    try:
-        answer = engine.ask(body.question, filters=filters, history=tuple(body.history))
-    except BadQuery as e:
-        raise HTTPException(422, str(e)) from e
-    return AskOut.of(answer)
+    return AskOut.model_validate(engine.ask(body.question, filters=filters, history=tuple(body.history)))

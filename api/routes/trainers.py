@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from answer import export
 from answer.dossier import build_dossier
 from answer.targets import target_table
 from api.deps import EngineDep, FiltersDep
-from core.errors import BadQuery
 from core.text import slug
 
 router = APIRouter(tags=["tập huấn"])
@@ -28,10 +27,7 @@ def dossier(
     topic: Annotated[str, Query(min_length=1, max_length=200, description="Chủ đề, ví dụ 'đào tạo cán bộ'")],
     format: Annotated[Literal["json", "md", "docx"], Query()] = "json",
 ) -> dict | Response:
-    try:
-        d = build_dossier(engine, topic, filters)
-    except BadQuery as e:
-        raise HTTPException(422, str(e)) from e
+    d = build_dossier(engine, topic, filters)
     name = f"ho-so-{slug(topic)[:60] or 'chu-de'}"
     if format == "md":
         return PlainTextResponse(export.dossier_markdown(d), media_type="text/markdown; charset=utf-8",

@@ -69,6 +69,31 @@ def test_ask_with_filters(client):
     assert body["found"] and all(c["doc_id"] == binh_dinh for c in body["citations"])
 
 
+def test_ask_and_search_take_the_same_date_filters(client):
+    """/ask and /search produce the one Filters: a date range keeps only documents dated inside it (the
+    unfiltered answer comes from an undated programme; within 2024 it comes from 04/CTr-CĐVC)."""
+    question = "chỉ tiêu đào tạo chủ tịch CĐCS là gì?"
+    window = {"date_from": "2024-01-01", "date_to": "2024-12-31"}
+    hits = client.get("/search", params={"q": question, **window}).json()["results"]
+    assert hits and all("2024-01-01" <= r["doc"]["date"] <= "2024-12-31" for r in hits)
+    docs = {d["id"]: d["date"] for d in client.get("/documents").json()}
+    unfiltered = client.post("/ask", json={"question": question}).json()
+    assert unfiltered["found"] and docs[unfiltered["citations"][0]["doc_id"]] is None
+    body = client.post("/ask", json={"question": question, "filters": window}).json()
+    assert body["found"] and body["citations"] and body["answer"].startswith("Theo Chương trình số 04/CTr-CĐVC")
+    assert all("2024-01-01" <= docs[c["doc_id"]] <= "2024-12-31" for c in body["citations"])
+    assert all("2024-01-01" <= s["doc"]["date"] <= "2024-12-31" for s in body["suggestions"])
+
+
+@pytest.mark.parametrize("bad", ["2024-13-45", "2024-02-30", "24-01-01", "hôm qua"])
+def test_impossible_dates_are_refused_in_vietnamese(client, bad):
+    for r in (client.get("/search", params={"q": "cán bộ", "date_from": bad}),
+              client.get("/documents", params={"date_to": bad}),
+              client.post("/ask", json={"question": "cán bộ", "filters": {"date_from": bad}})):
+        assert r.status_code == 422
+        assert "không hợp lệ" in r.json()["detail"] and "YYYY-MM-DD" in r.json()["detail"]
+
+
 @pytest.mark.parametrize("payload", [{"question": ""}, {"question": "   "}, {"question": "x" * 501}, {}])
 def test_ask_rejects_bad_questions(client, payload):
     r = client.post("/ask", json=payload)

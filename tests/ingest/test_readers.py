@@ -16,7 +16,7 @@ from fpdf import FPDF
 
 from core.errors import IngestError
 from ingest.legacy import encode_tcvn3, encode_vni
-from ingest.readers import read_bytes, read_text
+from ingest.readers import check_supported, read_bytes, read_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 FONT_PACKAGES = "apt: fonts-dejavu-core (/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf)"
@@ -317,6 +317,13 @@ def test_high_bytes_that_are_not_vietnamese_are_undecodable(tmp_path):
 @pytest.mark.parametrize("name", ["report.numbers", "scan.heic", "old.wps", "README"])
 def test_unsupported_extension(tmp_path, name):
     expect_error(write(tmp_path, name, b"some content"), "unsupported file type")
+
+
+def test_check_supported_is_the_one_file_type_check():
+    """The upload route refuses a type before reading the body with this same check."""
+    with pytest.raises(IngestError, match=r"^virus\.exe: không hỗ trợ loại tệp \.exe"):
+        check_supported("some/dir/virus.exe")
+    assert check_supported("Kế hoạch.DOCX") is None and check_supported("scan.png") is None
 
 
 def test_missing_file_is_an_error(tmp_path):

@@ -1,0 +1,62 @@
+"""The shape of the code: imports follow the pipeline core → ingest → index → answer → api / bot, and
+no product module grows past about 400 lines. Read from the source with ast, so a lazy import inside a
+function counts as much as one at the top."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("core", "ingest", "index", "answer", "api", "bot", "sotay")
+# what each package must never import (sotay/ is the CLI on top: it may import every stage)
+FORBIDDEN = {
+    "core": {"ingest", "index", "answer", "api", "bot", "sotay"},
+    "ingest": {"index", "answer", "api", "bot", "sotay"},
+    "index": {"answer", "api", "bot", "sotay"},
+    "answer": {"api", "bot", "sotay"},
+    "api": {"sotay"},
+    "bot": {"sotay"},
+}
+MAX_LINES = 400
+
+
+def product_modules() -> list[Path]:
+    return sorted(p for stage in STAGES for p in (ROOT / stage).rglob("*.py"))
+
+
+def imported_packages(path: Path) -> set[str]:
+    """Top-level package names a module imports (absolute imports; relative ones stay in the package)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_tree_has_the_stages():
+    found = {p.relative_to(ROOT).parts[0] for p in product_modules()}
+    assert found == set(STAGES)
+
+
+@pytest.mark.parametrize("stage", sorted(FORBIDDEN))
+def test_imports_follow_the_pipeline(stage):
+    wrong = [f"{p.relative_to(ROOT)} imports {', '.join(sorted(bad))}"
+             for p in sorted((ROOT / stage).rglob("*.py"))
+             if (bad := imported_packages(p) & FORBIDDEN[stage])]
+    assert not wrong, "imports against the pipeline:\n" + "\n".join(wrong)
+
+
+def test_the_checker_sees_lazy_imports(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import os\n\ndef f():\n    from answer.engine import Engine\n    import index.search\n")
+    assert imported_packages(module) == {"os", "answer", "index"}
+
+
+def test_no_product_module_is_over_400_lines():
+    long = [f"{p.relative_to(ROOT)}: {n} lines" for p in product_modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    assert not long, "split these by job:\n" + "\n".join(long)
