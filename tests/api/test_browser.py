@@ -413,7 +413,11 @@ def test_history_keeps_the_last_four_questions(page):
     bodies = ask_bodies(page)
     questions = [f"chỉ tiêu năm {y}" for y in range(2021, 2027)]
     for q in questions:
-        ask(page, q)
+        # wait for the request itself: the button may not have been disabled yet when ask() checks it
+        with page.expect_request(lambda r: urlparse(r.url).path == "/ask"):
+            ask(page, q)
+        expect(page.locator("#search-btn")).to_be_enabled()
+    assert len(bodies) == len(questions) and bodies[-1]["question"] == questions[-1]
     assert bodies[-1]["history"] == questions[-5:-1]
 
 
