@@ -17,6 +17,7 @@ the others' changes from the store's change log within a second or two.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -64,6 +65,7 @@ class Engine:
     jobs: JobQueue | None = None
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
+    _watcher: threading.Thread | None = None
 
     @classmethod
     def open(cls, settings: Settings, watch: bool = True) -> Engine:
@@ -80,8 +82,12 @@ class Engine:
         engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
         engine.jobs = JobQueue(engine._ingest)
         if watch:
-            threading.Thread(target=engine._watch, name="sotay-watch", daemon=True).start()
+            engine._watcher = threading.Thread(target=engine._watch, name="sotay-watch", daemon=True)
+            engine._watcher.start()
             engine.jobs.background(engine.complete_embeddings)
+        # an engine nobody closed still stops its threads before the interpreter finalises: a daemon thread
+        # caught inside Chroma's native code while Python shuts down crashes the process (seen: exit 139)
+        atexit.register(engine._stop_threads)
         if searcher.items:   # first-call costs (model kernels, pyvi, regexes) are paid here, not by a user
             searcher.search("công đoàn cơ sở")
         return engine
@@ -90,12 +96,17 @@ class Engine:
         """Stop the watcher and the upload worker, close the LLM client, save the lexical index. Once."""
         if self._stop.is_set():
             return
-        self._stop.set()
-        if self.jobs is not None:
-            self.jobs.close()
+        self._stop_threads()
         if self.llm is not None:
             self.llm.close()
         self.searcher.save()
+
+    def _stop_threads(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=10)
+        if self.jobs is not None:
+            self.jobs.close()
 
     def __enter__(self) -> Engine:
         return self

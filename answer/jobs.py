@@ -74,8 +74,9 @@ class JobQueue:
         return job
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=30)   # a job under way finishes its current step first
 
     def _update(self, job_id: str, **changes) -> None:
         with self._lock:
