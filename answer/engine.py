@@ -214,7 +214,7 @@ class Engine:
     def delete(self, doc_id: str) -> DocumentSummary:
         """Remove a listed document; returns what was removed so the caller can say so."""
         with self._write_lock:
-            summary = next((d for d in self.store.list_documents() if d.id == doc_id), None)
+            summary = next(iter(self.store.list_documents([doc_id])), None)
             if summary is None:
                 raise NotFound(f"Không có văn bản '{doc_id}'")
             self.indexer.delete(doc_id)

@@ -140,7 +140,7 @@ class Searcher:
             return
         items = self.store.current_passages(doc_ids)
         vectors = self._vectors_of(items)
-        docs = {d.id: d for d in self.store.list_documents() if d.id in set(doc_ids)}
+        docs = {d.id: d for d in self.store.list_documents(doc_ids)}
         with self._lock:   # writers serialise here; readers keep using the old view until the swap
             self.view = self.view.replaced(set(doc_ids), items, vectors, docs)
         self.hints = Hints.build(self.view.passages, self.view.docs.values(), self.hints, set(doc_ids))

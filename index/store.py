@@ -131,9 +131,11 @@ class Store:
             return None
         return Document.from_dict(json.loads(got["documents"][0]))
 
-    def list_documents(self) -> list[DocumentSummary]:
-        """Listed documents (a current version) from record metadata only: no section tree is parsed."""
-        got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
+    def list_documents(self, ids: list[str] | None = None) -> list[DocumentSummary]:
+        """Listed documents (a current version), all or these, from record metadata only: no tree is parsed."""
+        if ids is not None and not ids:
+            return []
+        got = self.documents.get(ids=ids, where={"version": {"$ne": ""}}, include=["metadatas"])
         return [_summary(doc_id, meta) for doc_id, meta in zip(got["ids"], got["metadatas"])]
 
     def versions(self) -> dict[str, str]:
