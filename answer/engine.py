@@ -41,6 +41,7 @@ from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher
 from index.store import CHANGES_KEPT_S, Store
+from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class Engine:
         store.recover()
         cache = EmbeddingCache(settings.cache_dir)
         searcher = Searcher(store, embedder, settings.data_dir, cache)
-        indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]))
+        indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]),
+                          limits=ReadLimits.of(settings))
         llm = LLMWriter(settings) if settings.llm_url else None
         engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
         engine.jobs = JobQueue(engine._ingest)

@@ -16,6 +16,7 @@ from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.store import Store, crash_point
+from ingest.limits import ReadLimits
 from ingest.parse import parse_document
 from ingest.passages import build_passages
 from ingest.readers import extract, unsupported_reason
@@ -98,8 +99,10 @@ class Indexer:
     """The one write path: CLI ingest, uploads and the bot all go through it. Not thread-safe: the engine
     runs it in one worker at a time."""
 
-    def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None):
+    def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
+                 limits: ReadLimits | None = None):
         self.store = store
+        self.limits = limits or ReadLimits()   # archive size/ratio, PDF pages, time: from settings
         self.embedder = embedder
         self.cache = cache
         self.notify = notify or (lambda doc_id: None)
@@ -120,7 +123,7 @@ class Indexer:
         def ocr_pages(done: int, total: int) -> None:
             report(f"OCR trang {done}/{total}", 0.6 * done / max(total, 1))
 
-        found = extract(data, filename, progress=ocr_pages)
+        found = extract(data, filename, progress=ocr_pages, limits=self.limits)
         return self.add_text(found.text, filename, ocr_confidence=found.ocr_confidence, embed=embed,
                              progress=report)
 

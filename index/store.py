@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -97,8 +98,27 @@ def chroma_client(settings: Settings):
         url = urlparse(settings.chroma_url)
         return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                    ssl=url.scheme == "https", settings=no_telemetry)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    usable_dir(settings.data_dir)
+    usable_dir(settings.data_dir / "chroma")
     return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
+
+
+def usable_dir(path) -> None:
+    """A local data dir takes writes (Chroma's SQLite, the lexical index, change marks), even to answer
+    questions. A file in the way, a read-only mount or missing rights is one clear line, not a traceback
+    from inside Chroma's native code."""
+    if path.exists() and not path.is_dir():
+        raise SotayError(f"{path} là một tệp, không phải thư mục: đặt SOTAY_DATA_DIR tới một thư mục "
+                         "(hoặc chuyển tệp đó đi)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".sotay-probe-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SotayError(f"không ghi được vào thư mục dữ liệu {path} ({reason}). Sổ tay cần quyền ghi ở "
+                         "SOTAY_DATA_DIR, kể cả khi chỉ trả lời câu hỏi: cấp quyền ghi, hoặc chép chỉ mục "
+                         "sang một thư mục ghi được.") from exc
 
 
 class Store:

@@ -179,11 +179,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    from answer.engine import Engine
     from bot.app import run_polling
 
     if not settings.telegram_token:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
-    run_polling(settings)
+    engine = open_engine(Engine, settings)  # before polling: a bad data dir is one line, not a traceback
+    try:
+        run_polling(settings, engine)
+    finally:
+        engine.close()
     return 0
 
 
