@@ -160,7 +160,7 @@ class Indexer:
     def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
         vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
         crash_point("embedded")
-        if self.store.versions().get(doc_id) != version:
+        if self.store.versions([doc_id]).get(doc_id) != version:
             return   # replaced or deleted while it was being embedded
         self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors)
         self.notify(doc_id)

@@ -5,7 +5,8 @@ Built from the indexed passages and document records on every reload, so an inge
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from index.analyze import analyze, folded_terms, has_diacritics
 from index.named import NamedDoc, keys_for, resolve
@@ -28,22 +29,47 @@ class Plan:
 
 @dataclass(frozen=True)
 class Hints:
-    restorer: Restorer
     docs: list[NamedDoc]
     counts: dict[str, tuple]       # doc id → its syllable and pair counts (see restore.count)
+    totals: tuple[Counter, Counter]   # the sum of `counts`, kept so a change costs its own documents
+    _restorer: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def build(cls, passages, documents, previous: Hints | None = None, changed=()) -> Hints:
         """From the indexed passages and their DocumentSummary records. With `previous`, only the
-        `changed` documents are recounted (an ingest costs one document, not the corpus)."""
+        `changed` documents are recounted and the totals adjusted by their difference: an ingest costs
+        its own documents, not the corpus (the 208 laws recounted in full take seconds)."""
+        changed = set(changed)
+        if previous is None:
+            changed = None
         by_doc: dict[str, list[str]] = {}
         for p in passages:
-            by_doc.setdefault(p.doc_id, []).append(p.text)
-        old = previous.counts if previous is not None else {}
-        counts = {d: old[d] if d in old and d not in changed else count(texts) for d, texts in by_doc.items()}
-        return cls(restorer=Restorer.merge(list(counts.values())),
-                   docs=[NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
-                         for d in documents], counts=counts)
+            if changed is None or p.doc_id in changed:
+                by_doc.setdefault(p.doc_id, []).append(p.text)
+        counts = dict(previous.counts) if previous is not None else {}
+        syllables, pairs = (Counter(previous.totals[0]), Counter(previous.totals[1])) if previous is not None \
+            else (Counter(), Counter())
+        for d in (changed if changed is not None else by_doc):
+            old = counts.pop(d, None)
+            if old is not None:
+                syllables.subtract(old[0])
+                pairs.subtract(old[1])
+            if d in by_doc:
+                counts[d] = count(by_doc[d])
+                syllables.update(counts[d][0])
+                pairs.update(counts[d][1])
+        if changed:   # drop what fell to zero so the totals stay the size of the corpus's vocabulary
+            syllables = +syllables
+            pairs = +pairs
+        return cls(docs=[NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
+                         for d in documents], counts=counts, totals=(syllables, pairs))
+
+    @property
+    def restorer(self) -> Restorer:
+        """Built on first use after a change (an ingest of many files pays for it once, not per file)."""
+        if not self._restorer:
+            self._restorer.append(Restorer.of_totals(*self.totals))
+        return self._restorer[0]
 
     def plan(self, query: str) -> Plan:
         named = frozenset(resolve(query, self.docs))

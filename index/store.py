@@ -158,10 +158,14 @@ class Store:
         got = self.documents.get(ids=ids, where={"version": {"$ne": ""}}, include=["metadatas"])
         return [_summary(doc_id, meta) for doc_id, meta in zip(got["ids"], got["metadatas"])]
 
-    def versions(self) -> dict[str, str]:
-        """doc id → current version, for listed documents."""
-        got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
-        return {doc_id: meta["version"] for doc_id, meta in zip(got["ids"], got["metadatas"])}
+    def versions(self, doc_ids: list[str] | None = None) -> dict[str, str]:
+        """doc id → current version, for listed documents (all, or these: a change reads only its own)."""
+        if doc_ids is None:
+            got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
+        else:
+            got = self.documents.get(ids=list(doc_ids), include=["metadatas"]) if doc_ids else {"ids": []}
+        return {doc_id: meta["version"] for doc_id, meta in zip(got["ids"], got.get("metadatas") or [])
+                if meta.get("version")}
 
     def record(self, doc_id: str) -> dict | None:
         got = self.documents.get(ids=[doc_id], include=["metadatas"])
@@ -270,10 +274,10 @@ class Store:
         """The passages of listed documents' current versions (all, or of these documents), without their
         vectors: local Chroma cannot read back vectors another process wrote after this one loaded its
         segment, so readers take them from the shared embedding cache (`vectors` is the fallback)."""
-        versions = self.versions()
-        where = None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
         if doc_ids is not None and not doc_ids:
             return []
+        versions = self.versions(doc_ids)
+        where = None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
         out: list[StoredPassage] = []
         offset = 0
         while True:

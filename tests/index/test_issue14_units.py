@@ -81,3 +81,29 @@ def test_restorer_merges_per_document_counts_like_one_build():
     whole = Restorer.build(texts)
     merged = Restorer.merge([count([t]) for t in texts])
     assert merged == whole
+
+
+def test_hints_after_a_change_equal_a_full_rebuild():
+    """An ingest adjusts the totals by the changed documents only: the result must equal recounting all."""
+    from types import SimpleNamespace
+
+    from index.hints import Hints
+
+    texts = [p.read_text(encoding="utf-8") for p in seed_files()]
+    meta = SimpleNamespace(doc_type=None, number=None, title=None)
+    docs = [SimpleNamespace(id=f"d{i}", name=f"văn bản {i}", meta=meta) for i in range(len(texts))]
+
+    def rows(which: dict[str, str]):
+        return [SimpleNamespace(doc_id=d, text=line) for d, text in which.items() for line in text.split("\n\n")]
+
+    all_texts = {f"d{i}": t for i, t in enumerate(texts)}
+    before = Hints.build(rows(all_texts), docs)
+    # d0 updated (other text), d1 deleted, d9 added
+    after_texts = {**all_texts, "d0": texts[2][:3000], "d9": texts[3][:5000]}
+    del after_texts["d1"]
+    changed = {"d0", "d1", "d9"}
+    incremental = Hints.build(rows(after_texts), docs, before, changed)
+    full = Hints.build(rows(after_texts), docs)
+    assert incremental.totals == full.totals and incremental.counts.keys() == full.counts.keys()
+    assert incremental.restorer == full.restorer
+    assert before.restorer != full.restorer   # the change did change what restoration knows
