@@ -1,16 +1,23 @@
 """What the corpus itself tells about a query before it is searched (issue 14): diacritics restored
 from the corpus's own syllable and pair counts, and the documents the question names.
 
-Built from the indexed passages and document records on every reload, so an ingest refreshes it.
+Counted from the indexed passages at start-up (or loaded beside the saved lexical index), and adjusted by
+each change's own documents, so an ingest refreshes it at the cost of what it changed.
 """
 from __future__ import annotations
 
+import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.analyze import analyze, folded_terms, has_diacritics
 from index.named import NamedDoc, keys_for, resolve
 from index.restore import Restorer, count
+
+log = logging.getLogger(__name__)
+FORMAT = "sotay-restore-1"
 
 # Dense weight for an unaccented query whose accents were restored: see scripts/probe_search.py.
 DENSE_WEIGHT_RESTORED = 0.2
@@ -30,39 +37,24 @@ class Plan:
 @dataclass(frozen=True)
 class Hints:
     docs: list[NamedDoc]
-    counts: dict[str, tuple]       # doc id → its syllable and pair counts (see restore.count)
-    totals: tuple[Counter, Counter]   # the sum of `counts`, kept so a change costs its own documents
+    totals: tuple[Counter, Counter]   # the corpus's accented syllable and pair counts (see restore.count)
     _restorer: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
-    def build(cls, passages, documents, previous: Hints | None = None, changed=()) -> Hints:
-        """From the indexed passages and their DocumentSummary records. With `previous`, only the
-        `changed` documents are recounted and the totals adjusted by their difference: an ingest costs
-        its own documents, not the corpus (the 208 laws recounted in full take seconds)."""
-        changed = set(changed)
-        if previous is None:
-            changed = None
-        by_doc: dict[str, list[str]] = {}
-        for p in passages:
-            if changed is None or p.doc_id in changed:
-                by_doc.setdefault(p.doc_id, []).append(p.text)
-        counts = dict(previous.counts) if previous is not None else {}
-        syllables, pairs = (Counter(previous.totals[0]), Counter(previous.totals[1])) if previous is not None \
-            else (Counter(), Counter())
-        for d in (changed if changed is not None else by_doc):
-            old = counts.pop(d, None)
-            if old is not None:
-                syllables.subtract(old[0])
-                pairs.subtract(old[1])
-            if d in by_doc:
-                counts[d] = count(by_doc[d])
-                syllables.update(counts[d][0])
-                pairs.update(counts[d][1])
-        if changed:   # drop what fell to zero so the totals stay the size of the corpus's vocabulary
-            syllables = +syllables
-            pairs = +pairs
-        return cls(docs=[NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
-                         for d in documents], counts=counts, totals=(syllables, pairs))
+    def build(cls, passages, documents) -> Hints:
+        """From the indexed passages and their DocumentSummary records (start-up without a saved copy)."""
+        return cls(_named(documents), count(p.text for p in passages))
+
+    def changed(self, removed_texts, added_texts, documents) -> Hints:
+        """After a change: the totals adjusted by the changed documents' old and new texts only, so an
+        ingest costs its own documents, not the corpus (recounting the 208 laws takes seconds)."""
+        syllables, pairs = Counter(self.totals[0]), Counter(self.totals[1])
+        old, new = count(removed_texts), count(added_texts)
+        syllables.subtract(old[0])
+        pairs.subtract(old[1])
+        syllables.update(new[0])
+        pairs.update(new[1])
+        return Hints(_named(documents), (+syllables, +pairs))   # + drops what fell to zero
 
     @property
     def restorer(self) -> Restorer:
@@ -70,6 +62,28 @@ class Hints:
         if not self._restorer:
             self._restorer.append(Restorer.of_totals(*self.totals))
         return self._restorer[0]
+
+    # the totals are saved beside the lexical index snapshot, under the same key -------------------------
+    def save(self, path: Path) -> None:
+        syllables, pairs = self.totals
+        data = {"format": FORMAT, "syllables": syllables, "pairs": [[a, b, n] for (a, b), n in pairs.items()]}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, documents) -> Hints | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            totals = Counter(data["syllables"]), Counter({(a, b): n for a, b, n in data["pairs"]})
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.warning("saved restoration counts at %s unreadable (%s); recounting", path, e)
+            return None
+        return cls(_named(documents), totals)
 
     def plan(self, query: str) -> Plan:
         named = frozenset(resolve(query, self.docs))
@@ -80,6 +94,10 @@ class Hints:
             return Plan(analyze(query, query=True), query, False, named)
         accented = [t for t in analyze(restored, query=True) if t.startswith("w:")]
         return Plan(accented + folded_terms(query, query=True), restored, True, named)
+
+
+def _named(documents) -> list[NamedDoc]:
+    return [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title)) for d in documents]
 
 
 def boost_named(fused: dict[str, float], doc_of, named: frozenset[str], boost: float = NAMED_BOOST) -> dict[str, float]:

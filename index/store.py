@@ -47,8 +47,12 @@ PENDING_LEASE_S = 600
 class StoredPassage:
     passage: Passage
     version: str
-    lex: list[str]
+    lex_text: str                 # the BM25 tokens, space-joined: split only when the lexical index is built
     dense: bool                   # False until the document's embeddings are written
+
+    @property
+    def lex(self) -> list[str]:
+        return self.lex_text.split()
 
 
 @dataclass(frozen=True)
@@ -345,5 +349,5 @@ def _stored(text: str, meta: dict) -> StoredPassage:
         heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
         citation=meta["citation"], text=text,
     )
-    return StoredPassage(passage=passage, version=meta["version"], lex=(meta.get("lex") or "").split(),
+    return StoredPassage(passage=passage, version=meta["version"], lex_text=meta.get("lex") or "",
                          dense=bool(meta.get("dense")))
