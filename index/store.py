@@ -175,7 +175,21 @@ class Store:
         got = self.documents.get(ids=[doc_id], include=["metadatas"])
         return got["metadatas"][0] if got["ids"] else None
 
+    def same_file(self, file_key: str) -> tuple[DocumentSummary, int] | None:
+        """The listed document whose current version was read from exactly these bytes, with its passage
+        count: re-ingesting an unchanged file then costs one lookup, not a parse."""
+        got = self.documents.get(where={"file_key": file_key}, include=["metadatas"], limit=1)
+        for doc_id, meta in zip(got["ids"], got["metadatas"]):
+            if meta.get("version") and not meta.get("pending"):
+                return _summary(doc_id, meta), int(meta.get("n_passages") or 0)
+        return None
+
     # writes ----------------------------------------------------------------------
+    def remember_file(self, doc_id: str, file_key: str) -> None:
+        meta = self.record(doc_id)
+        if meta is not None and meta.get("version"):
+            self.documents.update(ids=[doc_id], metadatas=[{**meta, "file_key": file_key}])
+
     def begin(self, doc: Document, version: str) -> str | None:
         """Mark a write of `version` under way; returns the current version ("" or None for a new one)."""
         meta = self.record(doc.id)
@@ -210,11 +224,13 @@ class Store:
             )
             crash_point("passages")
 
-    def commit(self, doc: Document, version: str) -> None:
-        """Make `version` current in one upsert, then drop the other versions' passages and log it."""
+    def commit(self, doc: Document, version: str, file_key: str = "", n_passages: int = 0) -> None:
+        """Make `version` current in one upsert, then drop the other versions' passages and log it.
+        `file_key` names the exact bytes it was read from, so re-reading them can be skipped."""
         self.documents.upsert(ids=[doc.id], embeddings=[[1.0]],
                               documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
-                              metadatas=[{**doc_fields(doc), "version": version, "pending": ""}])
+                              metadatas=[{**doc_fields(doc), "version": version, "pending": "",
+                                          "file_key": file_key, "n_passages": n_passages}])
         crash_point("flipped")
         self.passages.delete(where={"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
         self.log_change(doc.id, "put")
