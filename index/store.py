@@ -13,12 +13,14 @@ half-written passages, so each document is whole or absent. Deleting unlists the
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 import tempfile
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -36,7 +38,10 @@ _BATCH = 2000
 # passages per write call: Chroma holds the GIL through a whole call, and every reader thread of the process
 # waits (measured on 2 busy cores, a 202 KB law's 158 passages: one call held it 512 ms, calls of 32 at most 138 ms)
 _WRITE_BATCH = 32
-SCHEMA = 3              # 2: versioned passages, pending marks, change log; 3: ids take every header organisation line
+# 2: versioned passages, pending marks, change log; 3: ids take every header organisation line;
+# 4: section trees in their own collection, compressed (a write to a collection costs with the size of its
+#    records: with the trees inside, flipping one small record took 0.4-5 s at 40 laws)
+SCHEMA = 4
 CHANGES_KEPT_S = 3600   # change records older than this are pruned; a process away longer reloads fully
 # a pending mark older than this is a crashed write, not one under way: writing a document's passages takes
 # seconds (its embeddings are written after the flip, outside the mark), the 208 laws' largest under a minute
@@ -141,19 +146,22 @@ class Store:
             )
         if (self.passages.metadata or {}).get("schema") != SCHEMA and self.passages.count():
             raise SotayError(
-                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (cách đặt mã văn bản đã đổi). "
+                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (cách lưu chỉ mục đã đổi). "
                 f"Hãy xóa thư mục đó rồi nạp lại văn bản: sotay ingest <thư mục văn bản>"
             )
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
+        # each version's section tree, written once at its commit and read only by /documents/{id}
+        self.trees = self.client.get_or_create_collection(f"{base}_trees", embedding_function=ExplicitOnly())
         self.changes = self.client.get_or_create_collection(f"{base}_changes", embedding_function=ExplicitOnly())
         self.own_changes: set[str] = set()   # changes this process made: its readers are already up to date
 
     # documents -----------------------------------------------------------------
     def get_document(self, doc_id: str) -> Document | None:
-        got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
-        if not got["ids"] or not got["metadatas"][0].get("version"):
+        meta = self.record(doc_id)
+        if not meta or not meta.get("version"):
             return None
-        return Document.from_dict(json.loads(got["documents"][0]))
+        got = self.trees.get(ids=[versioned(doc_id, meta["version"])], include=["documents"])
+        return Document.from_dict(unpack(got["documents"][0])) if got["ids"] else None
 
     def list_documents(self, ids: list[str] | None = None) -> list[DocumentSummary]:
         """Listed documents (a current version), all or these, from record metadata only: no tree is parsed."""
@@ -198,7 +206,7 @@ class Store:
         # GIL (measured on 2 busy cores, a 202 KB law: begin 0.37-0.64 s → 0.12 s; readers wait meanwhile)
         if meta is None:
             meta = {**doc_fields(doc), "version": ""}
-            self.documents.add(ids=[doc.id], embeddings=[[1.0]], documents=["{}"], metadatas=[{**meta, **mark}])
+            self.documents.add(ids=[doc.id], embeddings=[[1.0]], documents=[""], metadatas=[{**meta, **mark}])
         else:
             self.documents.update(ids=[doc.id], metadatas=[{**meta, **mark}])
         crash_point("begun")
@@ -227,12 +235,15 @@ class Store:
     def commit(self, doc: Document, version: str, file_key: str = "", n_passages: int = 0) -> None:
         """Make `version` current in one upsert, then drop the other versions' passages and log it.
         `file_key` names the exact bytes it was read from, so re-reading them can be skipped."""
-        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]],
-                              documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
+        self.trees.upsert(ids=[versioned(doc.id, version)], embeddings=[[1.0]], documents=[pack(doc)],
+                          metadatas=[{"doc_id": doc.id, "version": version}])
+        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[""],
                               metadatas=[{**doc_fields(doc), "version": version, "pending": "",
                                           "file_key": file_key, "n_passages": n_passages}])
         crash_point("flipped")
-        self.passages.delete(where={"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
+        other = {"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]}
+        self.passages.delete(where=other)
+        self.trees.delete(where=other)
         self.log_change(doc.id, "put")
 
     def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray) -> None:
@@ -251,6 +262,7 @@ class Store:
                                                             "pending_at": time.time()}])
         crash_point("unlisted")
         self.passages.delete(where={"doc_id": doc_id})
+        self.trees.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
         self.log_change(doc_id, "delete")
 
@@ -267,10 +279,13 @@ class Store:
             current, pending = meta.get("version") or "", meta.get("pending") or ""
             if not current:
                 self.passages.delete(where={"doc_id": doc_id})
+                self.trees.delete(where={"doc_id": doc_id})
                 self.documents.delete(ids=[doc_id])
             else:
                 if pending and pending != current:
-                    self.passages.delete(where={"$and": [{"doc_id": doc_id}, {"version": pending}]})
+                    half = {"$and": [{"doc_id": doc_id}, {"version": pending}]}
+                    self.passages.delete(where=half)
+                    self.trees.delete(where=half)
                 self.documents.update(ids=[doc_id], metadatas=[{**meta, "pending": ""}])
             self.log_change(doc_id, "put" if current else "delete")
             log.warning("recovered an interrupted write of %s", doc_id)
@@ -342,6 +357,16 @@ def crash_point(name: str) -> None:
     """Test hook for the crash tests: SOTAY_TEST_CRASH_AT=<name> ends the process here as kill -9 would."""
     if os.environ.get("SOTAY_TEST_CRASH_AT") == name:
         os._exit(9)
+
+
+def pack(doc: Document) -> str:
+    """A section tree as compressed JSON (base64): a law's tree shrinks about 4 times."""
+    raw = json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+
+
+def unpack(text: str) -> dict:
+    return json.loads(zlib.decompress(base64.b64decode(text)).decode("utf-8"))
 
 
 def versioned(passage_id: str, version: str) -> str:
