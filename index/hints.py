@@ -48,13 +48,19 @@ class Hints:
     def changed(self, removed_texts, added_texts, documents) -> Hints:
         """After a change: the totals adjusted by the changed documents' old and new texts only, so an
         ingest costs its own documents, not the corpus (recounting the 208 laws takes seconds)."""
-        syllables, pairs = Counter(self.totals[0]), Counter(self.totals[1])
         old, new = count(removed_texts), count(added_texts)
-        syllables.subtract(old[0])
-        pairs.subtract(old[1])
-        syllables.update(new[0])
-        pairs.update(new[1])
-        return Hints(_named(documents), (+syllables, +pairs))   # + drops what fell to zero
+        totals = []
+        for total, gone, came in zip(self.totals, old, new):
+            total = Counter(total)          # a C-level copy; the loops below touch only the changed keys
+            for key, n in gone.items():
+                left = total[key] - n
+                if left > 0:
+                    total[key] = left
+                else:
+                    del total[key]
+            total.update(came)
+            totals.append(total)
+        return Hints(_named(documents), tuple(totals))
 
     @property
     def restorer(self) -> Restorer:

@@ -65,7 +65,7 @@ class View:
         new_vectors = np.stack([v if v is not None else np.zeros(self.dim, np.float32)
                                 for v in vectors]) if items else np.zeros((0, self.dim), np.float32)
         if lexical is None:
-            lexical = (self.lexical.removed(drop) if len(drop) else self.lexical).added([it.lex for it in items])
+            lexical = self.lexical.replaced(drop, [it.lex for it in items])
         all_docs = {k: v for k, v in self.docs.items() if k not in doc_ids}
         all_docs.update({k: v for k, v in docs.items() if any(it.passage.doc_id == k for it in items)})
         return View(
