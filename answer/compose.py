@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answer.records import Answer, Citation
-from answer.units import BULLET, HEADING, MAX_QUOTE, lead_ins, list_span, units
+from answer.units import BULLET, HEADING, MAX_QUOTE, lead_ins, list_span, numbered_above, units
 from core.text import MAX_QUESTION, fold
 from index.analyze import folded_terms
 from index.records import Hit
+from ingest.cite import organisation
 from ingest.parse import CLOSING_HEADING
 
 __all__ = ["MAX_ANSWER", "MAX_QUESTION", "NOT_FOUND", "compose", "focus", "idf_from_counts", "intents", "units"]
@@ -26,8 +27,9 @@ FURTHER_SOURCE = 0.8
 # (on conv-d1 the second programme's answering bullet scored 0.57 of the best)
 ASKED_SOURCES = 0.5
 _FOOTNOTE = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-MIN_FURTHER_ROOM = 160   # a further source needs this many characters left to say anything
+MIN_FURTHER_ROOM = 160   # a further source's quote needs this many characters to say anything
 FURTHER_ROOM = 380       # characters a further source's citation and quote may take (three fit in 1,200)
+MIN_FIRST_ROOM = 240     # the best source's quote keeps at least this much when others are added
 LEAD_LIMIT = 220    # a list item's lead-in is quoted up to this length
 # question terms found only in a unit's headings count as much as terms in the unit itself
 # (0.3, 0.6 and 1.0 were measured: the same dev answers)
@@ -64,6 +66,28 @@ _HAS_NUMBER = re.compile(r"\d")
 _DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ]+")
 _ACTOR = re.compile(r"\b(chủ trì|giao|phối hợp|trách nhiệm|Ban |LĐLĐ|Công đoàn|Liên đoàn)\b")
 _ABOUT_CLOSING = re.compile(r"\b(?:noi nhan|gui den|gui cho|nguoi ky|ai ky|ky ten|chu ky|ky ban hanh)\b")
+
+
+# "các văn bản nói gì về …": the words that address the documents, not the topic (folded); their syllable
+# pairs ("noi_ve", "van_ban") are rare in the corpus and outweighed the topic when scoring quotes (conv-d2)
+_SOURCES_FRAME = re.compile(
+    r"\b(?:cac|nhung) (?:van ban|chuong trinh(?: hanh dong)?|ke hoach|nghi quyet|bao cao|luat)"
+    r"(?: (?:nay|do|da nap|hien co))?(?: (?:noi|de cap|neu|viet|quy dinh|dat ra|co))?(?: (?:gi|nhung gi))?"
+    r"(?: (?:ve|den|toi))?\b")
+
+
+def topic(question: str) -> str:
+    """The question without the words that address the documents: "các văn bản nói gì về luân chuyển
+    cán bộ?" → "luân chuyển cán bộ?"."""
+    words = question.split()
+    folded = " ".join(fold(w) for w in words)
+    m = _SOURCES_FRAME.search(folded)
+    if not m:
+        return question
+    first = folded[:m.start()].count(" ")
+    last = first + m.group(0).count(" ")
+    rest = words[:first] + words[last + 1:]
+    return " ".join(rest) if rest else question
 
 
 def intents(question: str) -> set[str]:
@@ -111,9 +135,9 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
-    q_terms = _terms(question, query=True)
-    q_weight = sum(idf(t) for t in q_terms) or 1.0
     want = intents(question)
+    q_terms = _terms(topic(question) if "sources" in want else question, query=True)
+    q_weight = sum(idf(t) for t in q_terms) or 1.0
     if "sources" in want:   # "các văn bản nói gì": each source's answering unit, not whole lists
         want.discard("list")
     pool = _pool(question, hits)
@@ -200,36 +224,65 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
 
 def _write(question: str, picks: list[Pick], want: set[str], q_terms: set[str],
            idf: Callable[[str], float], hits: list[Hit]) -> Answer:
-    """One block per source, newest document first, each quote under its own citation."""
+    """One block per source, newest document first, each quote under its own citation. A further source's
+    quote has FURTHER_ROOM less its citation, never under MIN_FURTHER_ROOM: a long citation does not silence
+    a source; one that no longer fits is left out."""
+    newest = max(picks, key=_age)
+    leads = [f"Theo {_cite(p)}{_note(p, newest) if p is not newest else ''}:" for p in picks]
+    rooms = [max(MIN_FURTHER_ROOM, FURTHER_ROOM - len(lead)) for lead in leads]
+    while len(picks) > 1 and len(leads[0]) + MIN_FIRST_ROOM + sum(len(lead) + r + 5 for lead, r in
+                                                                    zip(leads[1:], rooms[1:])) > MAX_ANSWER:
+        picks, leads, rooms = picks[:-1], leads[:-1], rooms[:-1]
     room = MAX_ANSWER
     blocks: list[tuple[Pick, str, str]] = []
-    for n, pick in enumerate(picks):
-        lead = f"Theo {pick.hit.citation}{_note(pick, picks[0]) if n else ''}:"
-        reserve = (len(picks) - 1) * FURTHER_ROOM if n == 0 else 0   # the best source leaves room for the others
-        budget = min(FURTHER_ROOM if n else room - reserve, room) - len(lead) - 4
-        if n and budget < MIN_FURTHER_ROOM:
-            break
+    for n, (pick, lead) in enumerate(zip(picks, leads)):
+        if n == 0:   # the best source leaves room for the others
+            budget = room - len(lead) - 4 - sum(len(ld) + r + 5 for ld, r in zip(leads[1:], rooms[1:]))
+        else:
+            budget = min(rooms[n], room - len(lead) - 4)
         quote = _quote(pick, want, q_terms, idf, max(budget, MIN_FURTHER_ROOM))
         blocks.append((pick, lead, quote))
         room -= len(lead) + len(quote) + 5
-    blocks.sort(key=lambda b: b[0].hit.document.meta.date or "", reverse=True)
+    blocks.sort(key=lambda b: _age(b[0]), reverse=True)
     text = "\n\n".join(f"{lead}\n“{quote}”" for _, lead, quote in blocks)
-    cites = tuple(Citation.of(p.hit) for p, _, _ in blocks)
+    cites = tuple(Citation.of(p.hit, _within(p)) for p, _, _ in blocks)
     used = {p.hit.passage_id for p, _, _ in blocks}
     primary = blocks[0][2] if len(blocks) == 1 else "\n\n".join(q for _, _, q in blocks)
     return Answer(question=question, answer=text, found=True, quote=primary, citations=cites,
                   suggestions=tuple(h for h in hits if h.passage_id not in used)[:SUGGESTIONS])
 
 
+def _age(pick: Pick) -> str:
+    return _year(pick.hit) + (pick.hit.document.meta.date or "")
+
+
+def _year(hit: Hit) -> str:
+    """The document's year, dated or inferred from its term ("" when neither is known)."""
+    meta = hit.document.meta
+    return (meta.date or "")[:4] or (str(meta.inferred_year) if meta.inferred_year else "")
+
+
+def _within(pick: Pick) -> tuple[str, ...]:
+    return numbered_above(list(pick.parts), pick.index, pick.hit.heading_path)
+
+
+def _cite(pick: Pick) -> str:
+    return pick.hit.cite(_within(pick))
+
+
 def _note(pick: Pick, first: Pick) -> str:
-    """Says when a further source is older than, or from another unit than, the best one."""
+    """Says when a source is older than, or from another unit than, the newest one (shown first); the unit
+    only when its citation does not already name it."""
     notes = []
-    date, first_date = pick.hit.document.meta.date or "", first.hit.document.meta.date or ""
-    if date and first_date and date[:4] < first_date[:4]:
-        notes.append(f"văn bản cũ hơn, năm {date[:4]}")
+    year, first_year = _year(pick.hit), _year(first.hit)
+    if year and first_year and year < first_year:
+        notes.append(f"văn bản cũ hơn, năm {year}")
     issuer, first_issuer = pick.hit.document.meta.issuer or "", first.hit.document.meta.issuer or ""
-    if issuer and first_issuer and issuer != first_issuer:
-        notes.append(f"đơn vị khác: {issuer}")
+    org = organisation(issuer)
+    cited = _cite(pick)
+    if issuer and first_issuer and org != organisation(first_issuer) \
+            and org not in cited and issuer.split(" — ")[0] not in cited:
+        notes.append(f"đơn vị khác: {org}")
     return f" ({'; '.join(notes)})" if notes else ""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from core.text import SENTENCE_END
+from ingest.sections import classify
 
 MAX_QUOTE = 560   # one unit longer than this is cut into sentences
 # a list item: "a)", "đ)", "-", "+", "•", or a khoản "2." inside an article
@@ -61,3 +62,25 @@ def list_span(parts: list[str], i: int, leads: list[int | None]) -> tuple[int | 
         return None, [i]
     items = [j for j in range(lead + 1, len(parts)) if leads[j] == lead]
     return lead, items or [i]
+
+
+def numbered_above(parts: list[str], i: int, heading_path: tuple[str, ...]) -> tuple[str, ...]:
+    """The numbered lines of a passage that unit i stands under, top first, below the passage's own headings:
+    ("2. …", "b) …") for a point of a khoản, so its citation can name "điểm b khoản 2"."""
+    own = {h.strip() for h in heading_path}
+    ranks = [found[1] for h in heading_path if (found := classify(h.strip()))]
+    floor = max(ranks, default=-1)
+    out: list[str] = []
+    last = None
+    for j in range(i, -1, -1):
+        line = parts[j]
+        found = classify(line) if line not in own else None
+        if found is None:
+            continue
+        rank = found[1]
+        if rank <= floor:
+            break
+        if last is None or rank < last:
+            out.append(line)
+            last = rank
+    return tuple(reversed(out))
