@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from answer.records import Answer, Citation
-from answer.units import BULLET, HEADING, MAX_QUOTE, lead_ins, list_span, numbered_above, units
+from answer.units import ARTICLE, BULLET, HEADING, ITEM, KHOAN, MAX_QUOTE, lead_ins, line_opening, list_span, numbered_above, units
 from core.text import MAX_QUESTION, fold
 from index.analyze import folded_terms
 from index.records import Hit
@@ -45,8 +45,12 @@ RANK_PENALTY = 0.03       # per rank below the top passage. ALQAC 139 / 153; see
 NUMBER_BONUS = 0.1        # number question, unit holds a digit. ALQAC 148 / 149; seeds, haystack unchanged
 REFERENCE_BONUS = 0.15    # "which document" question, unit holds a document number. haystack 26 / 27; others same
 ACTOR_BONUS = 0.05        # "who" question, unit names who leads or is charged. No dev answer changes either way
-# a numbered line shorter than this, followed by more text, is a heading, not an answer.
-# 0 / 240: ALQAC 162 / 143, haystack 27 / 25, seeds unchanged (0 is better on ALQAC: left to issue 9)
+# "X là gì?": the unit that defines X ("2. Cư trú là việc …"), as a law's "Giải thích từ ngữ" does. Enough to
+# outweigh a unit that merely uses X often; a first setting (ALQAC: the one such miss is answered)
+DEFINITION_BONUS = 0.3
+# a numbered line shorter than this, followed by more text and not ending as a sentence does (".", ";", ":"),
+# is a heading, not an answer: "2. Chỉ tiêu cụ thể" is a heading, a law's "2. Người được cấp dưỡng … ;" a khoản.
+# (Before the punctuation test, 0 / 240: ALQAC 162 / 143, haystack 27 / 25: short khoản were skipped as headings.)
 BARE_HEADING = 120
 # passages whose coverage decides answer or abstain. 1 / 5: no dev answer or abstention changes
 SUPPORT_PASSAGES = 3
@@ -56,7 +60,7 @@ NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp
 
 _INTENTS = {
     "number": r"\b(bao nhieu|ty le|chi tieu|may|bao lau|so luong|phan tram|muc|gap)\b",
-    "list": r"\b(gom|nhung|cac .* nao|noi dung gi|nhiem vu gi|nhiem vu cua|ky nang nao|"
+    "list": r"\b(gom|nhung|cac .* nao|noi dung gi|nhiem vu gi|nhiem vu cua|ky nang nao|nao (?:sau|duoi) day|"
             r"(?:chi tieu|muc tieu|giai phap|nhiem vu) (?:gi|nao|cu the))\b",
     "sources": r"\b(?:cac|nhung) (?:van ban|chuong trinh|ke hoach|nghi quyet|bao cao|luat)\b",
     "actor": r"\b(ai|co quan nao|don vi nao|chu tri|trach nhiem|giao cho)\b",
@@ -88,6 +92,21 @@ def topic(question: str) -> str:
     last = first + m.group(0).count(" ")
     rest = words[:first] + words[last + 1:]
     return " ".join(rest) if rest else question
+
+
+_DEFINED = re.compile(r"^(?:the nao la|the nao duoc goi la)?\s*(.+?)\s+(?:la gi|duoc hieu (?:nhu the nao|la gi)|"
+                      r"nghia la gi)\W*$")
+_NUMBERING = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ]\)|[-+•–*])\s*")
+
+
+def defined_term(question: str) -> str | None:
+    """The term a "X là gì?" question asks to define (folded), or None."""
+    m = _DEFINED.match(fold(question).strip())
+    return m.group(1) if m and len(m.group(1).split()) <= 6 else None
+
+
+def defines(unit: str, term: str) -> bool:
+    return fold(_NUMBERING.sub("", unit)).startswith(term + " la ")
 
 
 def intents(question: str) -> set[str]:
@@ -145,9 +164,10 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
     top_score = pool[0].score or 1.0
+    term = defined_term(question)
     best_of_doc: dict[str, Pick] = {}
     for rank, hit in enumerate(pool[:PASSAGES]):
-        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score)
+        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term)
         if pick is not None and (hit.doc_id not in best_of_doc or pick.score > best_of_doc[hit.doc_id].score):
             best_of_doc[hit.doc_id] = pick
     picks = sorted(best_of_doc.values(), key=lambda p: -p.score)
@@ -194,13 +214,15 @@ def _named_documents(question: str, hits: list[Hit]) -> set[str]:
 
 
 def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Callable[[str], float],
-               want: set[str], top_score: float) -> Pick | None:
-    context = _terms(" ".join(hit.heading_path) + " " + hit.document.name)
+               want: set[str], top_score: float, term: str | None = None) -> Pick | None:
+    # the document's title describes every passage of it: a question naming the programme by its title
+    # ("chương trình nâng cao chất lượng đội ngũ cán bộ") must not favour the one heading that repeats it
+    context = _terms("\n".join((*hit.heading_path, hit.document.name, hit.document.meta.title or "")))
     parts = units(hit.text)
     leads = lead_ins(parts)
     best: Pick | None = None
     for i, unit in enumerate(parts):
-        if HEADING.match(unit) and len(unit) < BARE_HEADING and i + 1 < len(parts) and leads[i] is None:
+        if _bare_heading(unit) and i + 1 < len(parts) and leads[i] is None:
             continue   # a bare heading is context, not an answer (a list's "a)" point is an answer)
         if _FOOTNOTE.match(unit) and "reference" not in want:
             continue   # a footnote names a source; it answers only "which document" questions
@@ -217,9 +239,15 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
             score += REFERENCE_BONUS
         if "actor" in want and _ACTOR.search(unit):
             score += ACTOR_BONUS
+        if term and defines(unit, term):
+            score += DEFINITION_BONUS
         if best is None or score > best.score:
             best = Pick(score, hit, tuple(parts), i)
     return best
+
+
+def _bare_heading(unit: str) -> bool:
+    return bool(HEADING.match(unit)) and len(unit) < BARE_HEADING and not unit.rstrip().endswith((".", ";", ":"))
 
 
 def _write(question: str, picks: list[Pick], want: set[str], q_terms: set[str],
@@ -306,7 +334,44 @@ def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], f
         stop = next((k for k, p in enumerate(rest) if HEADING.match(p)), len(rest))
         if stop and i - start <= stop:
             return _whole_list(parts[start], rest[:stop], limit, must=i - start - 1)
+    article = _article_start(parts, i)
+    if "list" in want and article is not None and article < i:   # a law's khoản are the article's list
+        end = next((k for k in range(article + 1, len(parts)) if ARTICLE.match(parts[k])), len(parts))
+        return _whole_list(parts[article], parts[article + 1:end], limit, must=i - article - 1)
+    opening = line_opening(pick.hit.text, quote)
+    if opening:   # a later sentence of a long khoản is quoted after the khoản's opening, which names it
+        head = _clip(opening, LEAD_LIMIT)
+        joined = f"{head} {quote}" if head == opening and f"{opening} {quote}" in pick.hit.text else ""
+        if joined and len(joined) <= limit:
+            return joined
+        if len(head) + 3 + MIN_FURTHER_ROOM <= limit:
+            return f"{head.rstrip(' …')} … {_fit(quote, q_terms, idf, limit - len(head) - 3)}"
+    khoan = _khoan_above(pick, article)
+    if khoan is not None:   # a paragraph of a khoản is quoted under the khoản's opening line
+        head = _clip(parts[khoan], LEAD_LIMIT)
+        gap = "\n" if khoan == i - 1 else "\n…\n"
+        if len(head) + len(gap) + MIN_FURTHER_ROOM <= limit:
+            return f"{head}{gap}{_fit(quote, q_terms, idf, limit - len(head) - len(gap))}"
     return _fit(quote, q_terms, idf, limit)
+
+
+def _article_start(parts: list[str], i: int) -> int | None:
+    """Index of the "Điều N." line unit i stands under in its passage, if any."""
+    return next((j for j in range(i, -1, -1) if ARTICLE.match(parts[j])), None)
+
+
+def _khoan_above(pick: Pick, article: int | None) -> int | None:
+    """For an unnumbered paragraph of a law article, the index of the khoản line ("2. …") it continues."""
+    parts, i = pick.parts, pick.index
+    in_article = article is not None or any(ARTICLE.match(h) for h in pick.hit.heading_path)
+    if not in_article or ITEM.match(parts[i]) or HEADING.match(parts[i]):
+        return None
+    for j in range(i - 1, (article if article is not None else -1), -1):
+        if KHOAN.match(parts[j]):
+            return j
+        if ITEM.match(parts[j]) or HEADING.match(parts[j]):
+            return None
+    return None
 
 
 def _fit(quote: str, q_terms: set[str], idf: Callable[[str], float], limit: int) -> str:

@@ -15,6 +15,8 @@ MAX_QUOTE = 560   # one unit longer than this is cut into sentences
 # a list item: "a)", "đ)", "-", "+", "•", or a khoản "2." inside an article
 ITEM = re.compile(r"^(?:[a-zđ]\)|[-+•–*]\s|\d{1,2}\.\s)")
 BULLET = re.compile(r"^[-+•–*]\s")
+ARTICLE = re.compile(r"^Điều\s+\d+[a-zđ]?\s*[.:]")   # a law article's heading line
+KHOAN = re.compile(r"^\d{1,3}\.\s")                   # a khoản, inside an article
 HEADING = re.compile(r"^(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s*\S")
 # a heading of the document's own numbering ("2.1.", "II.", "Điều 5"): never an item of the list above it
 SECTION_HEADING = re.compile(r"^(?:[IVX]+\.|\d+\.\d+(?:\.\d+)*\.?|Điều\s+\d+|Chương\s+\S+|Phần\s+\S+|Mục\s+\d+)\s")
@@ -30,7 +32,23 @@ def units(text: str) -> list[str]:
         if len(line) <= MAX_QUOTE:
             out.append(line)
         else:
-            out.extend(s.strip() for s in SENTENCE_END.split(line) if s.strip())
+            out.extend(sentences(line))
+    return out
+
+
+_MARKER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]+)[.)]$")
+
+
+def sentences(line: str) -> list[str]:
+    """A long line's sentences; a bare numbering marker ("1.", "a)") stays with the sentence it opens."""
+    out: list[str] = []
+    for piece in (s.strip() for s in SENTENCE_END.split(line)):
+        if not piece:
+            continue
+        if out and _MARKER.match(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
     return out
 
 
@@ -84,3 +102,16 @@ def numbered_above(parts: list[str], i: int, heading_path: tuple[str, ...]) -> t
             out.append(line)
             last = rank
     return tuple(reversed(out))
+
+
+def line_opening(text: str, unit: str) -> str | None:
+    """When `unit` is a later sentence of a long line of `text` (a khoản cut into sentences), the line's
+    opening sentence up to it; None when the unit starts its line."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if len(line) <= MAX_QUOTE or line.startswith(unit):
+            continue
+        at = line.find(unit)
+        if at > 0:
+            return sentences(line[:at].strip())[0]
+    return None
