@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answer.records import Answer, Citation
 from answer.units import ARTICLE, BULLET, HEADING, ITEM, KHOAN, MAX_QUOTE, lead_ins, line_opening, list_span, numbered_above, units
@@ -80,18 +80,28 @@ _SOURCES_FRAME = re.compile(
     r"(?: (?:ve|den|toi))?\b")
 
 
+# "Điều nào sau đây KHÔNG đúng về …", "…, đúng hay sai?": the framing of a check or a choice, not its topic
+_CHOICE_FRAME = re.compile(
+    r"\b(?:(?:dieu|y|phuong an|nhan dinh|khang dinh|truong hop) )?nao (?:sau day|duoi day)"
+    r"(?: (?:khong )?(?:dung|sai|chinh xac))?(?: (?:ve|voi))?\b|,? ?(?:la )?dung hay sai\b")
+
+
 def topic(question: str) -> str:
-    """The question without the words that address the documents: "các văn bản nói gì về luân chuyển
-    cán bộ?" → "luân chuyển cán bộ?"."""
+    """The question without the words that frame it: "các văn bản nói gì về luân chuyển cán bộ?" →
+    "luân chuyển cán bộ?"; "Điều nào sau đây không đúng về quyền của bên cầm cố?" → "quyền của bên cầm cố?"."""
     words = question.split()
-    folded = " ".join(fold(w) for w in words)
-    m = _SOURCES_FRAME.search(folded)
-    if not m:
-        return question
-    first = folded[:m.start()].count(" ")
-    last = first + m.group(0).count(" ")
-    rest = words[:first] + words[last + 1:]
-    return " ".join(rest) if rest else question
+    for frame in (_SOURCES_FRAME, _CHOICE_FRAME):
+        folded = " ".join(fold(w) for w in words)
+        m = frame.search(folded)
+        if not m or not m.group(0).strip(" ,"):
+            continue
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip(" ,")))
+        first = folded[:start].count(" ")
+        last = first + m.group(0).strip(" ,").count(" ")
+        rest = words[:first] + words[last + 1:]
+        if rest:
+            words = rest
+    return " ".join(words)
 
 
 _DEFINED = re.compile(r"^(?:the nao la|the nao duoc goi la)?\s*(.+?)\s+(?:la gi|duoc hieu (?:nhu the nao|la gi)|"
@@ -155,7 +165,7 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
     want = intents(question)
-    q_terms = _terms(topic(question) if "sources" in want else question, query=True)
+    q_terms = _terms(topic(question), query=True)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     if "sources" in want:   # "các văn bản nói gì": each source's answering unit, not whole lists
         want.discard("list")
@@ -178,7 +188,8 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
         picks = [p for p in picks if p.hit.doc_id in named] or picks
     share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
     chosen = [picks[0]] + [p for p in picks[1:] if not named and p.score >= share * picks[0].score]
-    return _write(question, chosen[:MAX_SOURCES], want, q_terms, idf, hits)
+    chosen = [replace(p, shown=_shown_unit(p, want)) for p in chosen[:MAX_SOURCES]]
+    return _write(question, chosen, want, q_terms, idf, hits)
 
 
 @dataclass(frozen=True)
@@ -187,6 +198,7 @@ class Pick:
     hit: Hit
     parts: tuple[str, ...]
     index: int
+    shown: int = -1   # the unit whose place the citation names: a whole list is cited at its lead-in or article
 
 
 def _pool(question: str, hits: list[Hit]) -> list[Hit]:
@@ -228,7 +240,10 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
             continue   # a footnote names a source; it answers only "which document" questions
         own = _terms(unit)
         lead = leads[i]
-        around = context | (_terms(parts[lead]) if lead is not None else set())
+        # the headings inside the passage that the unit stands under ("Điều 534. Nghĩa vụ của bên vận chuyển"
+        # in a passage of three articles) are its context, as the passage's own headings are
+        above = " ".join(line for line in numbered_above(parts, i, hit.heading_path) if line != unit)
+        around = context | _terms(above) | (_terms(parts[lead]) if lead is not None else set())
         in_unit = sum(idf(t) for t in q_terms & own) / q_weight
         in_context = sum(idf(t) for t in (q_terms & around) - own) / q_weight
         score = in_unit + HEADING_WEIGHT * in_context
@@ -290,8 +305,21 @@ def _year(hit: Hit) -> str:
     return (meta.date or "")[:4] or (str(meta.inferred_year) if meta.inferred_year else "")
 
 
+def _shown_unit(pick: Pick, want: set[str]) -> int:
+    """Which unit's place names the quote _quote makes: a list's lead-in, an article, or the unit itself."""
+    parts, i = list(pick.parts), pick.index
+    lead, _ = list_span(parts, i, lead_ins(parts))
+    if lead is not None:
+        return lead if "list" in want or lead == i else i
+    article = _article_start(parts, i)
+    if "list" in want and article is not None and article < i:
+        return article
+    return i
+
+
 def _within(pick: Pick) -> tuple[str, ...]:
-    return numbered_above(list(pick.parts), pick.index, pick.hit.heading_path)
+    shown = pick.shown if pick.shown >= 0 else pick.index
+    return numbered_above(list(pick.parts), shown, pick.hit.heading_path)
 
 
 def _cite(pick: Pick) -> str:
