@@ -5,13 +5,27 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from answer.question import defined_term, defines, intents, topic
 from answer.records import Answer, Citation
-from answer.units import BULLET, HEADING, MAX_QUOTE, lead_ins, list_span, units
+from answer.units import (
+    ARTICLE,
+    BULLET,
+    HEADING,
+    ITEM,
+    KHOAN,
+    MAX_QUOTE,
+    lead_ins,
+    line_opening,
+    list_span,
+    numbered_above,
+    units,
+)
 from core.text import MAX_QUESTION, fold
 from index.analyze import folded_terms
 from index.records import Hit
+from ingest.cite import organisation
 from ingest.parse import CLOSING_HEADING
 
 __all__ = ["MAX_ANSWER", "MAX_QUESTION", "NOT_FOUND", "compose", "focus", "idf_from_counts", "intents", "units"]
@@ -26,12 +40,15 @@ FURTHER_SOURCE = 0.8
 # (on conv-d1 the second programme's answering bullet scored 0.57 of the best)
 ASKED_SOURCES = 0.5
 _FOOTNOTE = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-MIN_FURTHER_ROOM = 160   # a further source needs this many characters left to say anything
+MIN_FURTHER_ROOM = 160   # a further source's quote needs this many characters to say anything
 FURTHER_ROOM = 380       # characters a further source's citation and quote may take (three fit in 1,200)
+MIN_FIRST_ROOM = 240     # the best source's quote keeps at least this much when others are added
 LEAD_LIMIT = 220    # a list item's lead-in is quoted up to this length
-# question terms found only in a unit's headings count as much as terms in the unit itself
-# (0.3, 0.6 and 1.0 were measured: the same dev answers)
-HEADING_WEIGHT = 1.0
+# question terms found only in a unit's headings (or its document's title) count almost as much as terms in
+# the unit itself: a unit that states a term wins a tie against one that only stands under it. 1.0 → 0.9
+# (2026-11-26, with the title as context): ALQAC 180 → 179 answers, seeds, haystack, conversation unchanged; the
+# follow-up "thế còn chỉ tiêu cả nhiệm kỳ?" quotes "… 24.500 đoàn viên" again instead of a tied bullet
+HEADING_WEIGHT = 0.9
 # share of the question's (IDF-weighted) terms that the chosen quote and its headings must cover;
 # calibrated on the dev set's answerable and unanswerable questions (see README)
 MIN_COVERAGE = 0.28
@@ -43,8 +60,12 @@ RANK_PENALTY = 0.03       # per rank below the top passage. ALQAC 139 / 153; see
 NUMBER_BONUS = 0.1        # number question, unit holds a digit. ALQAC 148 / 149; seeds, haystack unchanged
 REFERENCE_BONUS = 0.15    # "which document" question, unit holds a document number. haystack 26 / 27; others same
 ACTOR_BONUS = 0.05        # "who" question, unit names who leads or is charged. No dev answer changes either way
-# a numbered line shorter than this, followed by more text, is a heading, not an answer.
-# 0 / 240: ALQAC 162 / 143, haystack 27 / 25, seeds unchanged (0 is better on ALQAC: left to issue 9)
+# "X là gì?": the unit that defines X ("2. Cư trú là việc …"), as a law's "Giải thích từ ngữ" does. Enough to
+# outweigh a unit that merely uses X often; a first setting (ALQAC: the one such miss is answered)
+DEFINITION_BONUS = 0.3
+# a numbered line shorter than this, followed by more text and not ending as a sentence does (".", ";", ":"),
+# is a heading, not an answer: "2. Chỉ tiêu cụ thể" is a heading, a law's "2. Người được cấp dưỡng … ;" a khoản.
+# (Before the punctuation test, 0 / 240: ALQAC 162 / 143, haystack 27 / 25: short khoản were skipped as headings.)
 BARE_HEADING = 120
 # passages whose coverage decides answer or abstain. 1 / 5: no dev answer or abstention changes
 SUPPORT_PASSAGES = 3
@@ -52,23 +73,10 @@ SUGGESTIONS = 3           # other passages offered beside an answer or an absten
 NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "
              "Bạn thử hỏi lại bằng từ ngữ khác, hoặc xem các đoạn gần nhất dưới đây.")
 
-_INTENTS = {
-    "number": r"\b(bao nhieu|ty le|chi tieu|may|bao lau|so luong|phan tram|muc|gap)\b",
-    "list": r"\b(gom|nhung|cac .* nao|noi dung gi|nhiem vu gi|nhiem vu cua|ky nang nao|"
-            r"(?:chi tieu|muc tieu|giai phap|nhiem vu) (?:gi|nao|cu the))\b",
-    "sources": r"\b(?:cac|nhung) (?:van ban|chuong trinh|ke hoach|nghi quyet|bao cao|luat)\b",
-    "actor": r"\b(ai|co quan nao|don vi nao|chu tri|trach nhiem|giao cho)\b",
-    "reference": r"\b(quyet dinh nao|quy dinh so|so may|van ban nao|nghi quyet nao|theo .* nao)\b",
-}
 _HAS_NUMBER = re.compile(r"\d")
 _DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ]+")
 _ACTOR = re.compile(r"\b(chủ trì|giao|phối hợp|trách nhiệm|Ban |LĐLĐ|Công đoàn|Liên đoàn)\b")
 _ABOUT_CLOSING = re.compile(r"\b(?:noi nhan|gui den|gui cho|nguoi ky|ai ky|ky ten|chu ky|ky ban hanh)\b")
-
-
-def intents(question: str) -> set[str]:
-    q = fold(question)
-    return {name for name, pattern in _INTENTS.items() if re.search(pattern, q)}
 
 
 def _terms(text: str, query: bool = False) -> set[str]:
@@ -111,9 +119,9 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
-    q_terms = _terms(question, query=True)
-    q_weight = sum(idf(t) for t in q_terms) or 1.0
     want = intents(question)
+    q_terms = _terms(topic(question), query=True)
+    q_weight = sum(idf(t) for t in q_terms) or 1.0
     if "sources" in want:   # "các văn bản nói gì": each source's answering unit, not whole lists
         want.discard("list")
     pool = _pool(question, hits)
@@ -121,9 +129,10 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
     top_score = pool[0].score or 1.0
+    term = defined_term(question)
     best_of_doc: dict[str, Pick] = {}
     for rank, hit in enumerate(pool[:PASSAGES]):
-        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score)
+        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term)
         if pick is not None and (hit.doc_id not in best_of_doc or pick.score > best_of_doc[hit.doc_id].score):
             best_of_doc[hit.doc_id] = pick
     picks = sorted(best_of_doc.values(), key=lambda p: -p.score)
@@ -134,7 +143,8 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
         picks = [p for p in picks if p.hit.doc_id in named] or picks
     share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
     chosen = [picks[0]] + [p for p in picks[1:] if not named and p.score >= share * picks[0].score]
-    return _write(question, chosen[:MAX_SOURCES], want, q_terms, idf, hits)
+    chosen = [replace(p, shown=_shown_unit(p, want)) for p in chosen[:MAX_SOURCES]]
+    return _write(question, chosen, want, q_terms, idf, hits)
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ class Pick:
     hit: Hit
     parts: tuple[str, ...]
     index: int
+    shown: int = -1   # the unit whose place the citation names: a whole list is cited at its lead-in or article
 
 
 def _pool(question: str, hits: list[Hit]) -> list[Hit]:
@@ -170,19 +181,24 @@ def _named_documents(question: str, hits: list[Hit]) -> set[str]:
 
 
 def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Callable[[str], float],
-               want: set[str], top_score: float) -> Pick | None:
-    context = _terms(" ".join(hit.heading_path) + " " + hit.document.name)
+               want: set[str], top_score: float, term: str | None = None) -> Pick | None:
+    # the document's title describes every passage of it: a question naming the programme by its title
+    # ("chương trình nâng cao chất lượng đội ngũ cán bộ") must not favour the one heading that repeats it
+    context = _terms("\n".join((*hit.heading_path, hit.document.name, hit.document.meta.title or "")))
     parts = units(hit.text)
     leads = lead_ins(parts)
     best: Pick | None = None
     for i, unit in enumerate(parts):
-        if HEADING.match(unit) and len(unit) < BARE_HEADING and i + 1 < len(parts) and leads[i] is None:
+        if _bare_heading(unit) and i + 1 < len(parts) and leads[i] is None:
             continue   # a bare heading is context, not an answer (a list's "a)" point is an answer)
         if _FOOTNOTE.match(unit) and "reference" not in want:
             continue   # a footnote names a source; it answers only "which document" questions
         own = _terms(unit)
         lead = leads[i]
-        around = context | (_terms(parts[lead]) if lead is not None else set())
+        # the headings inside the passage that the unit stands under ("Điều 534. Nghĩa vụ của bên vận chuyển"
+        # in a passage of three articles) are its context, as the passage's own headings are
+        above = " ".join(line for line in numbered_above(parts, i, hit.heading_path) if line != unit)
+        around = context | _terms(above) | (_terms(parts[lead]) if lead is not None else set())
         in_unit = sum(idf(t) for t in q_terms & own) / q_weight
         in_context = sum(idf(t) for t in (q_terms & around) - own) / q_weight
         score = in_unit + HEADING_WEIGHT * in_context
@@ -193,43 +209,91 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
             score += REFERENCE_BONUS
         if "actor" in want and _ACTOR.search(unit):
             score += ACTOR_BONUS
+        if term and defines(unit, term):
+            score += DEFINITION_BONUS
         if best is None or score > best.score:
             best = Pick(score, hit, tuple(parts), i)
     return best
 
 
+def _bare_heading(unit: str) -> bool:
+    return bool(HEADING.match(unit)) and len(unit) < BARE_HEADING and not unit.rstrip().endswith((".", ";", ":"))
+
+
 def _write(question: str, picks: list[Pick], want: set[str], q_terms: set[str],
            idf: Callable[[str], float], hits: list[Hit]) -> Answer:
-    """One block per source, newest document first, each quote under its own citation."""
+    """One block per source, newest document first, each quote under its own citation. A further source's
+    quote has FURTHER_ROOM less its citation, never under MIN_FURTHER_ROOM: a long citation does not silence
+    a source; one that no longer fits is left out."""
+    newest = max(picks, key=_age)
+    leads = [f"Theo {_cite(p)}{_note(p, newest) if p is not newest else ''}:" for p in picks]
+    rooms = [max(MIN_FURTHER_ROOM, FURTHER_ROOM - len(lead)) for lead in leads]
+    while len(picks) > 1 and len(leads[0]) + MIN_FIRST_ROOM + sum(len(lead) + r + 5 for lead, r in
+                                                                    zip(leads[1:], rooms[1:])) > MAX_ANSWER:
+        picks, leads, rooms = picks[:-1], leads[:-1], rooms[:-1]
     room = MAX_ANSWER
     blocks: list[tuple[Pick, str, str]] = []
-    for n, pick in enumerate(picks):
-        lead = f"Theo {pick.hit.citation}{_note(pick, picks[0]) if n else ''}:"
-        reserve = (len(picks) - 1) * FURTHER_ROOM if n == 0 else 0   # the best source leaves room for the others
-        budget = min(FURTHER_ROOM if n else room - reserve, room) - len(lead) - 4
-        if n and budget < MIN_FURTHER_ROOM:
-            break
+    for n, (pick, lead) in enumerate(zip(picks, leads)):
+        if n == 0:   # the best source leaves room for the others
+            budget = room - len(lead) - 4 - sum(len(ld) + r + 5 for ld, r in zip(leads[1:], rooms[1:]))
+        else:
+            budget = min(rooms[n], room - len(lead) - 4)
         quote = _quote(pick, want, q_terms, idf, max(budget, MIN_FURTHER_ROOM))
         blocks.append((pick, lead, quote))
         room -= len(lead) + len(quote) + 5
-    blocks.sort(key=lambda b: b[0].hit.document.meta.date or "", reverse=True)
+    blocks.sort(key=lambda b: _age(b[0]), reverse=True)
     text = "\n\n".join(f"{lead}\n“{quote}”" for _, lead, quote in blocks)
-    cites = tuple(Citation.of(p.hit) for p, _, _ in blocks)
+    cites = tuple(Citation.of(p.hit, _within(p)) for p, _, _ in blocks)
     used = {p.hit.passage_id for p, _, _ in blocks}
     primary = blocks[0][2] if len(blocks) == 1 else "\n\n".join(q for _, _, q in blocks)
     return Answer(question=question, answer=text, found=True, quote=primary, citations=cites,
                   suggestions=tuple(h for h in hits if h.passage_id not in used)[:SUGGESTIONS])
 
 
+def _age(pick: Pick) -> str:
+    return _year(pick.hit) + (pick.hit.document.meta.date or "")
+
+
+def _year(hit: Hit) -> str:
+    """The document's year, dated or inferred from its term ("" when neither is known)."""
+    meta = hit.document.meta
+    return (meta.date or "")[:4] or (str(meta.inferred_year) if meta.inferred_year else "")
+
+
+def _shown_unit(pick: Pick, want: set[str]) -> int:
+    """Which unit's place names the quote _quote makes: a list's lead-in, an article, or the unit itself."""
+    parts, i = list(pick.parts), pick.index
+    lead, _ = list_span(parts, i, lead_ins(parts))
+    if lead is not None:
+        return lead if "list" in want or lead == i else i
+    article = _article_start(parts, i)
+    if "list" in want and article is not None and article < i:
+        return article
+    return i
+
+
+def _within(pick: Pick) -> tuple[str, ...]:
+    shown = pick.shown if pick.shown >= 0 else pick.index
+    return numbered_above(list(pick.parts), shown, pick.hit.heading_path)
+
+
+def _cite(pick: Pick) -> str:
+    return pick.hit.cite(_within(pick))
+
+
 def _note(pick: Pick, first: Pick) -> str:
-    """Says when a further source is older than, or from another unit than, the best one."""
+    """Says when a source is older than, or from another unit than, the newest one (shown first); the unit
+    only when its citation does not already name it."""
     notes = []
-    date, first_date = pick.hit.document.meta.date or "", first.hit.document.meta.date or ""
-    if date and first_date and date[:4] < first_date[:4]:
-        notes.append(f"văn bản cũ hơn, năm {date[:4]}")
+    year, first_year = _year(pick.hit), _year(first.hit)
+    if year and first_year and year < first_year:
+        notes.append(f"văn bản cũ hơn, năm {year}")
     issuer, first_issuer = pick.hit.document.meta.issuer or "", first.hit.document.meta.issuer or ""
-    if issuer and first_issuer and issuer != first_issuer:
-        notes.append(f"đơn vị khác: {issuer}")
+    org = organisation(issuer)
+    cited = _cite(pick)
+    if issuer and first_issuer and org != organisation(first_issuer) \
+            and org not in cited and issuer.split(" — ")[0] not in cited:
+        notes.append(f"đơn vị khác: {org}")
     return f" ({'; '.join(notes)})" if notes else ""
 
 
@@ -253,7 +317,44 @@ def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], f
         stop = next((k for k, p in enumerate(rest) if HEADING.match(p)), len(rest))
         if stop and i - start <= stop:
             return _whole_list(parts[start], rest[:stop], limit, must=i - start - 1)
+    article = _article_start(parts, i)
+    if "list" in want and article is not None and article < i:   # a law's khoản are the article's list
+        end = next((k for k in range(article + 1, len(parts)) if ARTICLE.match(parts[k])), len(parts))
+        return _whole_list(parts[article], parts[article + 1:end], limit, must=i - article - 1)
+    opening = line_opening(pick.hit.text, quote)
+    if opening:   # a later sentence of a long khoản is quoted after the khoản's opening, which names it
+        head = _clip(opening, LEAD_LIMIT)
+        joined = f"{head} {quote}" if head == opening and f"{opening} {quote}" in pick.hit.text else ""
+        if joined and len(joined) <= limit:
+            return joined
+        if len(head) + 3 + MIN_FURTHER_ROOM <= limit:
+            return f"{head.rstrip(' …')} … {_fit(quote, q_terms, idf, limit - len(head) - 3)}"
+    khoan = _khoan_above(pick, article)
+    if khoan is not None:   # a paragraph of a khoản is quoted under the khoản's opening line
+        head = _clip(parts[khoan], LEAD_LIMIT)
+        gap = "\n" if khoan == i - 1 else "\n…\n"
+        if len(head) + len(gap) + MIN_FURTHER_ROOM <= limit:
+            return f"{head}{gap}{_fit(quote, q_terms, idf, limit - len(head) - len(gap))}"
     return _fit(quote, q_terms, idf, limit)
+
+
+def _article_start(parts: list[str], i: int) -> int | None:
+    """Index of the "Điều N." line unit i stands under in its passage, if any."""
+    return next((j for j in range(i, -1, -1) if ARTICLE.match(parts[j])), None)
+
+
+def _khoan_above(pick: Pick, article: int | None) -> int | None:
+    """For an unnumbered paragraph of a law article, the index of the khoản line ("2. …") it continues."""
+    parts, i = pick.parts, pick.index
+    in_article = article is not None or any(ARTICLE.match(h) for h in pick.hit.heading_path)
+    if not in_article or ITEM.match(parts[i]) or HEADING.match(parts[i]):
+        return None
+    for j in range(i - 1, (article if article is not None else -1), -1):
+        if KHOAN.match(parts[j]):
+            return j
+        if ITEM.match(parts[j]) or HEADING.match(parts[j]):
+            return None
+    return None
 
 
 def _fit(quote: str, q_terms: set[str], idf: Callable[[str], float], limit: int) -> str:

@@ -18,9 +18,10 @@ class Citation:
     passage_id: str
 
     @classmethod
-    def of(cls, hit: Hit) -> Citation:
-        """The one place a citation is made from a ranked passage."""
-        return cls(text=hit.text, citation=hit.citation, doc_id=hit.doc_id, section_id=hit.section_id,
+    def of(cls, hit: Hit, within: tuple[str, ...] = ()) -> Citation:
+        """The one place a citation is made from a ranked passage; `within` names the quoted unit's
+        numbered lines (see Hit.cite). The section id stays the passage's, for links."""
+        return cls(text=hit.text, citation=hit.cite(within), doc_id=hit.doc_id, section_id=hit.section_id,
                    heading_path=hit.heading_path, passage_id=hit.passage_id)
 
 

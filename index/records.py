@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.cite import cite, span_of
 from ingest.records import DocumentSummary, Passage
 
 
@@ -61,7 +62,14 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        return self.passage.citation
+        """As officials write it: "mục 2.1, phần II, Chương trình số 01/CTr-LĐLĐ ngày 21/01/2026 của …"."""
+        return self.cite()
+
+    def cite(self, within: tuple[str, ...] = ()) -> str:
+        """The citation, narrowed by `within`: the numbered lines of the passage above a quoted unit
+        ("2. …", "b) …"), so an answer names the khoản or điểm it quotes."""
+        span = None if within else span_of(self.passage.citation)
+        return cite(self.heading_path + within, self.document.name, self.document.meta, span)
 
     @property
     def text(self) -> str:

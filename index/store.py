@@ -98,6 +98,7 @@ def doc_fields(doc: Document) -> dict:
         "source": doc.source, "content_hash": doc.content_hash, "n_sections": len(doc.sections),
         "recipients": json.dumps(list(m.recipients), ensure_ascii=False),
         "ocr_confidence": -1.0 if m.ocr_confidence is None else float(m.ocr_confidence),
+        "inferred_year": m.inferred_year or 0,   # the year filter finds an undated programme by its term
     }
 
 
@@ -380,7 +381,8 @@ def _summary(doc_id: str, meta: dict) -> DocumentSummary:
     ocr = meta.get("ocr_confidence")
     return DocumentSummary(id=doc_id, source=meta.get("source") or "", name=meta.get("name") or doc_id,
                            meta=DocMeta(**text, recipients=recipients,
-                                        ocr_confidence=None if ocr is None or ocr < 0 else float(ocr)),
+                                        ocr_confidence=None if ocr is None or ocr < 0 else float(ocr),
+                                        inferred_year=int(meta.get("inferred_year") or 0) or None),
                            n_sections=int(meta.get("n_sections") or 0))
 
 

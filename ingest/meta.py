@@ -30,6 +30,12 @@ _PROPER = [
     "Ban Thường vụ", "Quốc hội", "Chính phủ", "Đảng", "Nhà nước", "Lao động",
 ]
 _PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã")
+# abbreviations that stay in capitals inside a sentence-cased name ("Trường THCS Bản Giang")
+_ACRONYMS = ("THCS", "THPT", "TH", "MN", "PTDTBT", "PTDTNT", "GDTX", "UBND", "HĐND", "MTTQ", "LĐLĐ", "CĐCS", "CĐVC",
+             "TNHH", "CP", "ĐH", "CNVCLĐ")
+# a school or a company is named after its kind: "trường THCS bản giang" → "trường THCS Bản Giang"
+_NAMED_AFTER = re.compile(r"\b(trường(?: (?:THCS|THPT|TH|MN|PTDTBT|PTDTNT|GDTX|mầm non|tiểu học|trung học cơ sở|"
+                          r"trung học phổ thông))+|công ty(?: (?:TNHH|CP|cổ phần))*) (.+)$")
 
 
 def doc_type_of(line: str) -> tuple[str, str] | None:
@@ -50,9 +56,17 @@ def proper_case(text: str) -> str:
     s = text.lower()
     for phrase in _PROPER:
         s = re.sub(rf"\b{re.escape(phrase.lower())}\b", phrase, s)
+    for acronym in _ACRONYMS:
+        s = re.sub(rf"(?<!\w){re.escape(acronym.lower())}(?!\w)", acronym, s)
+    s = _NAMED_AFTER.sub(lambda m: m.group(1) + " " + _title(m.group(2)), s)
     for word in _PLACE_WORDS:   # the place name after "tỉnh …" is capitalised word by word
         s = re.sub(rf"\b({word}) (.+)$", lambda m: m.group(1) + " " + m.group(2).title(), s)
     return s[:1].upper() + s[1:]
+
+
+def _title(name: str) -> str:
+    """Each word capitalised, abbreviations kept: "bản giang" → "Bản Giang"."""
+    return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split(" "))
 
 
 def iso_date(day: str, month: str, year: str) -> str | None:

@@ -28,7 +28,7 @@ def test_intents():
 def test_quotes_the_bullet_that_answers():
     a = compose("chỉ tiêu đào tạo chủ tịch CĐCS là gì?", [TARGETS])
     assert a.found and a.quote == "- 100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng với hình thức phù hợp."
-    assert a.answer.startswith("Theo Chương trình X — II.2.1 Chỉ tiêu hàng năm:")
+    assert a.answer.startswith("Theo mục 2.1, phần II, Chương trình X:")   # as officials cite
     assert "http" not in a.answer and a.citations[0].section_id == "II.2.1"   # front ends build links
     assert a.citations[0].passage_id == "d:II.2.1"
 
@@ -96,3 +96,64 @@ def test_closing_block_answers_only_recipient_questions():
     assert a.citations[0].passage_id == "d:II.2.1"
     b = compose("Chương trình X gửi đến nơi nhận nào?", [closing, TARGETS])
     assert b.citations[0].passage_id == "d:closing"
+
+
+def law(text: str, article: str, pid: str = "luat:C1.D4") -> Hit:
+    return make_hit(pid, "luat", pid.split(":")[1], ("Chương I. NHỮNG QUY ĐỊNH CHUNG", article),
+                    f"Luật X — {article}", text, doc_name="Luật Phòng, chống ma túy")
+
+
+DIEU_4 = law("Điều 4. Nguồn tài chính cho phòng, chống ma túy\n1. Ngân sách nhà nước.\n"
+             "2. Nguồn tài trợ, viện trợ, đầu tư, tặng cho của tổ chức, cá nhân trong nước và ngoài nước.\n"
+             "3. Chi trả của gia đình, người nghiện ma túy.\n4. Các nguồn tài chính hợp pháp khác.",
+             "Điều 4. Nguồn tài chính cho phòng, chống ma túy")
+
+
+def test_a_short_khoan_is_an_answer_and_is_cited_by_its_number():
+    a = compose("Chi trả của gia đình người nghiện ma túy có phải nguồn tài chính không?", [DIEU_4])
+    assert a.found and a.quote == "3. Chi trả của gia đình, người nghiện ma túy."
+    assert a.citations[0].citation == "khoản 3 Điều 4, Luật Phòng, chống ma túy"
+    assert a.citations[0].section_id == "C1.D4"   # links still open the passage
+
+
+def test_which_of_the_following_question_gets_the_articles_khoan():
+    a = compose("Nguồn tài chính nào sau đây được dùng cho phòng, chống ma túy?", [DIEU_4])
+    assert a.found and a.quote.startswith("Điều 4. Nguồn tài chính")
+    assert all(f"{n}. " in a.quote for n in (1, 2, 3, 4))
+
+
+def test_a_paragraph_of_a_khoan_is_quoted_under_the_khoans_opening():
+    dieu = law("Điều 4. Chủ thể thực hiện quyền tiếp cận thông tin\n"
+               "1. Công dân thực hiện quyền tiếp cận thông tin theo quy định của Luật này.\n"
+               "2. Người mất năng lực hành vi dân sự thực hiện yêu cầu cung cấp thông tin thông qua người đại diện.\n"
+               "Người có khó khăn trong nhận thức, làm chủ hành vi thực hiện yêu cầu cung cấp thông tin thông qua "
+               "người giám hộ.", "Điều 4. Chủ thể thực hiện quyền tiếp cận thông tin")
+    a = compose("Người có khó khăn trong nhận thức làm chủ hành vi thực hiện yêu cầu cung cấp thông tin thế nào?",
+                [dieu])
+    head, body = a.quote.split("\n")
+    assert head.startswith("2. Người mất năng lực") and body.startswith("Người có khó khăn")
+    assert a.citations[0].citation.startswith("khoản 2 Điều 4,")
+
+
+def test_a_later_sentence_of_a_long_khoan_keeps_the_khoans_opening():
+    filler = "Hội đồng trọng tài xem xét thẩm quyền của mình theo quy định, " * 9
+    dieu = law(f"Điều 43. Xem xét thẩm quyền\n1. Trước khi xem xét nội dung vụ tranh chấp, {filler}. "
+               "Trong trường hợp vụ việc thuộc thẩm quyền thì Hội đồng trọng tài tiến hành giải quyết tranh chấp.",
+               "Điều 43. Xem xét thẩm quyền", pid="luat:D43")
+    a = compose("Khi nào Hội đồng trọng tài tiến hành giải quyết tranh chấp?", [dieu])
+    assert a.quote.startswith("1. Trước khi xem xét nội dung vụ tranh chấp")
+    assert "tiến hành giải quyết tranh chấp." in a.quote
+
+
+def test_what_is_question_prefers_the_definition():
+    dieu = law("Điều 2. Giải thích từ ngữ\n1. Chỗ ở hợp pháp là nơi được sử dụng để sinh sống.\n"
+               "2. Cư trú là việc công dân sinh sống tại một địa điểm thuộc đơn vị hành chính cấp xã.\n"
+               "3. Đăng ký cư trú là việc thực hiện thủ tục đăng ký thường trú, tạm trú; cư trú, cư trú.",
+               "Điều 2. Giải thích từ ngữ", pid="luat:D2")
+    assert compose("Cư trú là gì?", [dieu]).quote.startswith("2. Cư trú là việc")
+
+
+def test_sources_question_scores_the_topic_not_the_framing():
+    from answer.question import topic
+    assert topic("các văn bản nói gì về luân chuyển cán bộ công đoàn?") == "luân chuyển cán bộ công đoàn?"
+    assert topic("Chỉ tiêu đào tạo là gì?") == "Chỉ tiêu đào tạo là gì?"

@@ -35,6 +35,9 @@ def quote(question: str, hits: list[Hit], idf=None, **constants: float) -> str:
     # a "who" question prefers the unit naming who leads or is charged
     ("ACTOR_BONUS", "- Kiểm tra việc thực hiện nghị quyết hằng năm.",
      "- LĐLĐ tỉnh kiểm tra việc thực hiện nghị quyết hằng năm.", "Ai kiểm tra việc thực hiện nghị quyết?", "LĐLĐ"),
+    # "X là gì?" prefers the unit that defines X
+    ("DEFINITION_BONUS", "- Công dân cư trú ổn định tại địa phương.", "- Cư trú là việc sinh sống tại địa phương.",
+     "Cư trú là gì?", "là việc"),
 ])
 def test_an_intent_prefers_the_unit_that_has_what_it_asks_for(constant, plain, marked, question, marker):
     hits = [passage(f"{plain}\n{marked}")]   # equal on the question's terms; the first wins a tie

@@ -118,7 +118,7 @@ def test_request_carries_model_key_and_numbered_passages(server):
     assert req["headers"]["Authorization"] == f"Bearer {KEY}"
     prompt = server.prompt()
     for n in (1, 2, 3, 4):
-        assert f"[{n}] Văn bản {n}, Mục {n}" in prompt
+        assert f"[{n}] {HITS[n - 1].citation}" in prompt and HITS[n - 1].citation == f"Mục {n}, Văn bản"
         assert f"Nội dung đoạn số {n}" in prompt
     assert "[5]" not in prompt and "đoạn số 5" not in prompt      # top 4 only
     assert "Tỷ lệ cán bộ được đào tạo?" in prompt

@@ -25,7 +25,7 @@ def test_followup_keeps_the_document_of_the_previous_question(client):
     body = ask(client, "còn chỉ tiêu cụ thể thì sao?", ["Chương trình 04/CTr-CĐVC đặt mục tiêu gì?"])
     assert body["found"] and body["question"] == "còn chỉ tiêu cụ thể thì sao?"
     assert "100% cán bộ công đoàn cơ sở được tập huấn" in body["answer"]
-    assert {c["citation"].split(" — ")[0] for c in body["citations"]} == {"Chương trình số 04/CTr-CĐVC"}
+    assert all(", Chương trình số 04/CTr-CĐVC ngày" in c["citation"] for c in body["citations"])
 
 
 def test_followup_changes_the_topic_within_the_term(client):

@@ -21,10 +21,10 @@ def test_escape_engine_text():
 
 def test_not_found_message_has_suggestions_and_hint():
     hit = make_hit("d:II", "d", "II", ("II. CHỈ TIÊU",), "Chương trình <số> 04 — II",
-                   "II. CHỈ TIÊU\n- 100% cán bộ & …", 1.0)
+                   "II. CHỈ TIÊU\n- 100% cán bộ & …", 1.0, doc_name="Chương trình <số> 04")
     html = fmt.not_found_html(Answer(question="q", answer="", found=False), [hit])
     plain = parse_html(html)
-    assert texts.NOT_FOUND in plain and "Chương trình <số> 04 — II" in plain
+    assert texts.NOT_FOUND in plain and "phần II, Chương trình <số> 04" in plain   # as officials cite, escaped
     assert "100% cán bộ & …" in plain and "II. CHỈ TIÊU\n" not in plain     # heading line dropped
     assert "/tim <từ khóa>" in plain
 
