@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     collection: str = "sotay"
     # paragraph vectors for the dense leg (index/maxp.py): off, rerank the fused head, or fuse over all
     maxp: Literal["off", "rerank", "fuse"] = "rerank"
-    maxp_depth: int = 30
+    maxp_depth: int = 10
 
     api_key: str | None = None
     max_upload_mb: int = 20

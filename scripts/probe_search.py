@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ def parse_tuning(spec: str) -> Tuning:
     for item in filter(None, spec.split(",")):
         key, value = item.split("=")
         values[key] = value if types[key] in (str, "str") else (int(value) if types[key] in (int, "int")
-                                                                   else float(value))
+                                                                   else float(value))   # float | None too
     return Tuning(**values)   # type: ignore[arg-type]
 
 
