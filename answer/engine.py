@@ -18,6 +18,7 @@ the others' changes from the store's change log within a second or two.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import threading
 import time
@@ -41,6 +42,7 @@ from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning
 from index.store import CHANGES_KEPT_S, Store
+from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
 
 log = logging.getLogger(__name__)
@@ -79,14 +81,15 @@ class Engine:
         searcher = Searcher(store, embedder, settings.data_dir, cache,
                             tuning=Tuning(maxp=settings.maxp, maxp_depth=settings.maxp_depth))
         indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]),
-                          paragraphs=settings.maxp != "off")
+                          limits=ReadLimits.of(settings), paragraphs=settings.maxp != "off")
         llm = LLMWriter(settings) if settings.llm_url else None
         engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
         engine.jobs = JobQueue(engine._ingest)
         if watch:
             engine._watcher = threading.Thread(target=engine._watch, name="sotay-watch", daemon=True)
             engine._watcher.start()
-            engine.jobs.background(engine.complete_embeddings)
+            if settings.embed_in_background:
+                engine.jobs.background(engine.complete_embeddings)
         # an engine nobody closed still stops its threads before the interpreter finalises: a daemon thread
         # caught inside Chroma's native code while Python shuts down crashes the process (seen: exit 139)
         atexit.register(engine._stop_threads)
@@ -189,16 +192,38 @@ class Engine:
         return job.result
 
     def add_files(self, paths: Iterable[Path], on_result: Callable[[FileResult], None] = lambda r: None,
-                  on_embed: Callable[[int, int], None] | None = None) -> list[FileResult]:
+                  on_embed: Callable[[int, int], None] | None = None, embed: bool = True) -> list[FileResult]:
         """Ingest files in this process: each is searchable by words once read, then the embeddings of
-        all of them are written (an interrupted run resumes: embedded texts come from the cache)."""
+        all of them are written (an interrupted run resumes: embedded texts come from the cache).
+        Without `embed`, the vectors are left to a later run or to a server's background worker."""
         results = []
         with self._write_lock:
-            for path in paths:
-                results.append(self.indexer.add_file(path, embed=False))
-                on_result(results[-1])
-            self.indexer.embed_missing(on_embed)
+            with self._applied_together():   # this process's view: once for the words, not per file
+                for path in paths:
+                    results.append(self.indexer.add_file(path, embed=False))
+                    on_result(results[-1])
+            if embed:
+                with self._applied_together():
+                    self.indexer.embed_missing(on_embed)
         return results
+
+    def missing_vectors(self) -> int:
+        """Passages searchable by words whose embeddings are not written yet."""
+        return sum(len(pids) for _, _, pids in self.store.without_vectors())
+
+    @contextlib.contextmanager
+    def _applied_together(self):
+        """While many files are ingested in a row, this process's own view is brought up to date once at
+        the end, not after each file (each apply swaps the view). Other processes still see each file as
+        soon as it is written, through the change log."""
+        notify = self.indexer.notify
+        changed: dict[str, None] = {}
+        self.indexer.notify = lambda doc_id: changed.setdefault(doc_id)
+        try:
+            yield
+        finally:
+            self.indexer.notify = notify
+            self.searcher.apply(list(changed))
 
     def _ingest(self, data: bytes, filename: str, progress) -> FileResult:
         with self._write_lock:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_zip_ratio: int = 100
     max_pdf_pages: int = 2000
     ingest_seconds: float = 120.0       # per file, reading/extracting text
+    # the server (and bot) write the vectors an interrupted or --words-only ingest left out, in their
+    # upload worker; off = leave it to `sotay ingest` (e.g. a nightly run on a busy small server)
+    embed_in_background: bool = True
     log_queries: bool = False           # access log keeps query strings only when set
     cors_origins: str = ""              # comma-separated; empty = no CORS
 

@@ -7,16 +7,19 @@ is an update that replaces the old version in one step, and the result says so.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ingest as ingest_package
 from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
 from index.store import Store, crash_point
+from ingest.limits import ReadLimits
 from ingest.parse import parse_document
 from ingest.passages import build_passages
 from ingest.readers import extract, unsupported_reason
@@ -60,6 +63,22 @@ class IngestReport:
         return {s: self.count(s) for s in ("added", "updated", "unchanged", "failed")}
 
 
+def file_key(data: bytes) -> str:
+    """Names exactly these bytes as read by exactly this reader and parser: a change to the ingest code
+    gives every file a new key, so an upgrade re-reads files instead of trusting what an older parser made."""
+    return hashlib.sha256(_PARSER_STAMP + data).hexdigest()[:32]
+
+
+def _parser_stamp() -> bytes:
+    h = hashlib.sha256()
+    for source in sorted(Path(ingest_package.__file__).parent.glob("*.py")):
+        h.update(source.read_bytes())
+    return h.digest()
+
+
+_PARSER_STAMP = _parser_stamp()
+
+
 def lexical_text(p: Passage, doc: Document) -> str:
     """What BM25 sees: the document's name, its title (trích yếu) and the heading path give every
     passage its context, so a question that names the programme finds that programme's passages."""
@@ -100,9 +119,10 @@ class Indexer:
     runs it in one worker at a time."""
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
-                 paragraphs: bool = False):
+                 limits: ReadLimits | None = None, paragraphs: bool = False):
         self.paragraphs = paragraphs   # also embed paragraph units for maxP (index/maxp.py)
         self.store = store
+        self.limits = limits or ReadLimits()   # archive size/ratio, PDF pages, time: from settings
         self.embedder = embedder
         self.cache = cache
         self.notify = notify or (lambda doc_id: None)
@@ -123,12 +143,18 @@ class Indexer:
         def ocr_pages(done: int, total: int) -> None:
             report(f"OCR trang {done}/{total}", 0.6 * done / max(total, 1))
 
-        found = extract(data, filename, progress=ocr_pages)
+        key = file_key(data)
+        known = self.store.same_file(key)
+        if known is not None:   # the very same bytes are the current version: nothing to read again
+            summary, n_passages = known
+            return FileResult(source=filename, status="unchanged", doc_id=summary.id, passages=n_passages,
+                              document=summary)
+        found = extract(data, filename, progress=ocr_pages, limits=self.limits)
         return self.add_text(found.text, filename, ocr_confidence=found.ocr_confidence, embed=embed,
-                             progress=report)
+                             progress=report, key=key)
 
     def add_text(self, text: str, source: str, ocr_confidence: float | None = None, embed: bool = True,
-                 progress: Progress | None = None) -> FileResult:
+                 progress: Progress | None = None, key: str = "") -> FileResult:
         report = progress or (lambda stage, done: None)
         report("đang phân tích văn bản", 0.6)
         doc = parse_document(text, source, ocr_confidence=ocr_confidence)
@@ -139,13 +165,15 @@ class Indexer:
         record = self.store.record(doc.id)
         current = (record or {}).get("version") or None
         if current == version:
+            if key and record.get("file_key") != key:   # same content from other bytes: remember these too
+                self.store.remember_file(doc.id, key)
             return FileResult(source=source, status="unchanged", doc_id=doc.id, passages=len(passages),
                               document=doc.summary())
         report("đang lập chỉ mục từ khóa", 0.7)
         lex = [analyze(lexical_text(p, doc)) for p in passages]
         self.store.begin(doc, version)
         self.store.write_passages(doc.id, version, passages, lex, None, self.embedder.dim)
-        self.store.commit(doc, version)
+        self.store.commit(doc, version, key, len(passages))
         self.notify(doc.id)
         status = "updated" if current else "added"
         log.info("%s %s as %s (%d passages)", status, source, doc.id, len(passages))
@@ -162,7 +190,7 @@ class Indexer:
         if self.paragraphs:   # only into the cache, where search reads them once the passage vectors are set
             self.cache.embed(self.embedder, [u for p in passages for u in units(p.heading_path, p.text)])
         crash_point("embedded")
-        if self.store.versions().get(doc_id) != version:
+        if self.store.versions([doc_id]).get(doc_id) != version:
             return   # replaced or deleted while it was being embedded
         self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors)
         self.notify(doc_id)

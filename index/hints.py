@@ -1,15 +1,23 @@
 """What the corpus itself tells about a query before it is searched (issue 14): diacritics restored
 from the corpus's own syllable and pair counts, and the documents the question names.
 
-Built from the indexed passages and document records on every reload, so an ingest refreshes it.
+Counted from the indexed passages at start-up (or loaded beside the saved lexical index), and adjusted by
+each change's own documents, so an ingest refreshes it at the cost of what it changed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.analyze import analyze, folded_terms, has_diacritics
 from index.named import NamedDoc, keys_for, resolve
 from index.restore import Restorer, count
+
+log = logging.getLogger(__name__)
+FORMAT = "sotay-restore-1"
 
 # Dense weight for an unaccented query whose accents were restored: see scripts/probe_search.py.
 DENSE_WEIGHT_RESTORED = 0.2
@@ -28,22 +36,60 @@ class Plan:
 
 @dataclass(frozen=True)
 class Hints:
-    restorer: Restorer
     docs: list[NamedDoc]
-    counts: dict[str, tuple]       # doc id → its syllable and pair counts (see restore.count)
+    totals: tuple[Counter, Counter]   # the corpus's accented syllable and pair counts (see restore.count)
+    _restorer: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
-    def build(cls, passages, documents, previous: Hints | None = None, changed=()) -> Hints:
-        """From the indexed passages and their DocumentSummary records. With `previous`, only the
-        `changed` documents are recounted (an ingest costs one document, not the corpus)."""
-        by_doc: dict[str, list[str]] = {}
-        for p in passages:
-            by_doc.setdefault(p.doc_id, []).append(p.text)
-        old = previous.counts if previous is not None else {}
-        counts = {d: old[d] if d in old and d not in changed else count(texts) for d, texts in by_doc.items()}
-        return cls(restorer=Restorer.merge(list(counts.values())),
-                   docs=[NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title))
-                         for d in documents], counts=counts)
+    def build(cls, passages, documents) -> Hints:
+        """From the indexed passages and their DocumentSummary records (start-up without a saved copy)."""
+        return cls(_named(documents), count(p.text for p in passages))
+
+    def changed(self, removed_texts, added_texts, documents) -> Hints:
+        """After a change: the totals adjusted by the changed documents' old and new texts only, so an
+        ingest costs its own documents, not the corpus (recounting the 208 laws takes seconds)."""
+        old, new = count(removed_texts), count(added_texts)
+        totals = []
+        for total, gone, came in zip(self.totals, old, new):
+            total = Counter(total)          # a C-level copy; the loops below touch only the changed keys
+            for key, n in gone.items():
+                left = total[key] - n
+                if left > 0:
+                    total[key] = left
+                else:
+                    del total[key]
+            total.update(came)
+            totals.append(total)
+        return Hints(_named(documents), tuple(totals))
+
+    @property
+    def restorer(self) -> Restorer:
+        """Built on first use after a change (an ingest of many files pays for it once, not per file)."""
+        if not self._restorer:
+            self._restorer.append(Restorer.of_totals(*self.totals))
+        return self._restorer[0]
+
+    # the totals are saved beside the lexical index snapshot, under the same key -------------------------
+    def save(self, path: Path) -> None:
+        syllables, pairs = self.totals
+        data = {"format": FORMAT, "syllables": syllables, "pairs": [[a, b, n] for (a, b), n in pairs.items()]}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, documents) -> Hints | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            totals = Counter(data["syllables"]), Counter({(a, b): n for a, b, n in data["pairs"]})
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.warning("saved restoration counts at %s unreadable (%s); recounting", path, e)
+            return None
+        return cls(_named(documents), totals)
 
     def plan(self, query: str) -> Plan:
         named = frozenset(resolve(query, self.docs))
@@ -54,6 +100,10 @@ class Hints:
             return Plan(analyze(query, query=True), query, False, named)
         accented = [t for t in analyze(restored, query=True) if t.startswith("w:")]
         return Plan(accented + folded_terms(query, query=True), restored, True, named)
+
+
+def _named(documents) -> list[NamedDoc]:
+    return [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title)) for d in documents]
 
 
 def boost_named(fused: dict[str, float], doc_of, named: frozenset[str], boost: float = NAMED_BOOST) -> dict[str, float]:

@@ -39,13 +39,19 @@ class Restorer:
         for one, two in counts:
             syllables.update(one)
             pairs.update(two)
+        return cls.of_totals(syllables, pairs)
+
+    @classmethod
+    def of_totals(cls, syllables: Counter, pairs: Counter) -> Restorer:
+        """From corpus-wide syllable and pair counts (entries at zero or below are ignored)."""
         uni: dict[str, Counter] = defaultdict(Counter)
         for s, n in syllables.items():
-            uni[fold(s)][s] = n
+            if n > 0:
+                uni[fold(s)][s] = n
         keep = {f: Counter(dict(c.most_common(MAX_CANDIDATES))) for f, c in uni.items() if not f.isdigit()}
         allowed = {s for c in keep.values() for s in c}
         return cls(unigrams=keep, pairs=Counter({p: n for p, n in pairs.items()
-                                                  if p[0] in allowed and p[1] in allowed}))
+                                                  if n > 0 and p[0] in allowed and p[1] in allowed}))
 
     def _candidates(self, syllable: str) -> list[tuple[str, float]]:
         low = syllable.lower()

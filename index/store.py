@@ -13,11 +13,14 @@ half-written passages, so each document is whole or absent. Deleting unlists the
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import tempfile
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -35,7 +38,10 @@ _BATCH = 2000
 # passages per write call: Chroma holds the GIL through a whole call, and every reader thread of the process
 # waits (measured on 2 busy cores, a 202 KB law's 158 passages: one call held it 512 ms, calls of 32 at most 138 ms)
 _WRITE_BATCH = 32
-SCHEMA = 3              # 2: versioned passages, pending marks, change log; 3: ids take every header organisation line
+# 2: versioned passages, pending marks, change log; 3: ids take every header organisation line;
+# 4: section trees in their own collection, compressed (a write to a collection costs with the size of its
+#    records: with the trees inside, flipping one small record took 0.4-5 s at 40 laws)
+SCHEMA = 4
 CHANGES_KEPT_S = 3600   # change records older than this are pruned; a process away longer reloads fully
 # a pending mark older than this is a crashed write, not one under way: writing a document's passages takes
 # seconds (its embeddings are written after the flip, outside the mark), the 208 laws' largest under a minute
@@ -46,8 +52,12 @@ PENDING_LEASE_S = 600
 class StoredPassage:
     passage: Passage
     version: str
-    lex: list[str]
+    lex_text: str                 # the BM25 tokens, space-joined: split only when the lexical index is built
     dense: bool                   # False until the document's embeddings are written
+
+    @property
+    def lex(self) -> list[str]:
+        return self.lex_text.split()
 
 
 @dataclass(frozen=True)
@@ -97,8 +107,27 @@ def chroma_client(settings: Settings):
         url = urlparse(settings.chroma_url)
         return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                    ssl=url.scheme == "https", settings=no_telemetry)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    usable_dir(settings.data_dir)
+    usable_dir(settings.data_dir / "chroma")
     return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
+
+
+def usable_dir(path) -> None:
+    """A local data dir takes writes (Chroma's SQLite, the lexical index, change marks), even to answer
+    questions. A file in the way, a read-only mount or missing rights is one clear line, not a traceback
+    from inside Chroma's native code."""
+    if path.exists() and not path.is_dir():
+        raise SotayError(f"{path} là một tệp, không phải thư mục: đặt SOTAY_DATA_DIR tới một thư mục "
+                         "(hoặc chuyển tệp đó đi)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".sotay-probe-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SotayError(f"không ghi được vào thư mục dữ liệu {path} ({reason}). Sổ tay cần quyền ghi ở "
+                         "SOTAY_DATA_DIR, kể cả khi chỉ trả lời câu hỏi: cấp quyền ghi, hoặc chép chỉ mục "
+                         "sang một thư mục ghi được.") from exc
 
 
 class Store:
@@ -117,19 +146,22 @@ class Store:
             )
         if (self.passages.metadata or {}).get("schema") != SCHEMA and self.passages.count():
             raise SotayError(
-                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (cách đặt mã văn bản đã đổi). "
+                f"Chỉ mục trong {settings.data_dir} được tạo bởi phiên bản Sổ tay cũ (cách lưu chỉ mục đã đổi). "
                 f"Hãy xóa thư mục đó rồi nạp lại văn bản: sotay ingest <thư mục văn bản>"
             )
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
+        # each version's section tree, written once at its commit and read only by /documents/{id}
+        self.trees = self.client.get_or_create_collection(f"{base}_trees", embedding_function=ExplicitOnly())
         self.changes = self.client.get_or_create_collection(f"{base}_changes", embedding_function=ExplicitOnly())
         self.own_changes: set[str] = set()   # changes this process made: its readers are already up to date
 
     # documents -----------------------------------------------------------------
     def get_document(self, doc_id: str) -> Document | None:
-        got = self.documents.get(ids=[doc_id], include=["documents", "metadatas"])
-        if not got["ids"] or not got["metadatas"][0].get("version"):
+        meta = self.record(doc_id)
+        if not meta or not meta.get("version"):
             return None
-        return Document.from_dict(json.loads(got["documents"][0]))
+        got = self.trees.get(ids=[versioned(doc_id, meta["version"])], include=["documents"])
+        return Document.from_dict(unpack(got["documents"][0])) if got["ids"] else None
 
     def list_documents(self, ids: list[str] | None = None) -> list[DocumentSummary]:
         """Listed documents (a current version), all or these, from record metadata only: no tree is parsed."""
@@ -138,16 +170,34 @@ class Store:
         got = self.documents.get(ids=ids, where={"version": {"$ne": ""}}, include=["metadatas"])
         return [_summary(doc_id, meta) for doc_id, meta in zip(got["ids"], got["metadatas"])]
 
-    def versions(self) -> dict[str, str]:
-        """doc id → current version, for listed documents."""
-        got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
-        return {doc_id: meta["version"] for doc_id, meta in zip(got["ids"], got["metadatas"])}
+    def versions(self, doc_ids: list[str] | None = None) -> dict[str, str]:
+        """doc id → current version, for listed documents (all, or these: a change reads only its own)."""
+        if doc_ids is None:
+            got = self.documents.get(where={"version": {"$ne": ""}}, include=["metadatas"])
+        else:
+            got = self.documents.get(ids=list(doc_ids), include=["metadatas"]) if doc_ids else {"ids": []}
+        return {doc_id: meta["version"] for doc_id, meta in zip(got["ids"], got.get("metadatas") or [])
+                if meta.get("version")}
 
     def record(self, doc_id: str) -> dict | None:
         got = self.documents.get(ids=[doc_id], include=["metadatas"])
         return got["metadatas"][0] if got["ids"] else None
 
+    def same_file(self, file_key: str) -> tuple[DocumentSummary, int] | None:
+        """The listed document whose current version was read from exactly these bytes, with its passage
+        count: re-ingesting an unchanged file then costs one lookup, not a parse."""
+        got = self.documents.get(where={"file_key": file_key}, include=["metadatas"], limit=1)
+        for doc_id, meta in zip(got["ids"], got["metadatas"]):
+            if meta.get("version") and not meta.get("pending"):
+                return _summary(doc_id, meta), int(meta.get("n_passages") or 0)
+        return None
+
     # writes ----------------------------------------------------------------------
+    def remember_file(self, doc_id: str, file_key: str) -> None:
+        meta = self.record(doc_id)
+        if meta is not None and meta.get("version"):
+            self.documents.update(ids=[doc_id], metadatas=[{**meta, "file_key": file_key}])
+
     def begin(self, doc: Document, version: str) -> str | None:
         """Mark a write of `version` under way; returns the current version ("" or None for a new one)."""
         meta = self.record(doc.id)
@@ -156,7 +206,7 @@ class Store:
         # GIL (measured on 2 busy cores, a 202 KB law: begin 0.37-0.64 s → 0.12 s; readers wait meanwhile)
         if meta is None:
             meta = {**doc_fields(doc), "version": ""}
-            self.documents.add(ids=[doc.id], embeddings=[[1.0]], documents=["{}"], metadatas=[{**meta, **mark}])
+            self.documents.add(ids=[doc.id], embeddings=[[1.0]], documents=[""], metadatas=[{**meta, **mark}])
         else:
             self.documents.update(ids=[doc.id], metadatas=[{**meta, **mark}])
         crash_point("begun")
@@ -182,13 +232,18 @@ class Store:
             )
             crash_point("passages")
 
-    def commit(self, doc: Document, version: str) -> None:
-        """Make `version` current in one upsert, then drop the other versions' passages and log it."""
-        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]],
-                              documents=[json.dumps(doc.to_dict(), ensure_ascii=False)],
-                              metadatas=[{**doc_fields(doc), "version": version, "pending": ""}])
+    def commit(self, doc: Document, version: str, file_key: str = "", n_passages: int = 0) -> None:
+        """Make `version` current in one upsert, then drop the other versions' passages and log it.
+        `file_key` names the exact bytes it was read from, so re-reading them can be skipped."""
+        self.trees.upsert(ids=[versioned(doc.id, version)], embeddings=[[1.0]], documents=[pack(doc)],
+                          metadatas=[{"doc_id": doc.id, "version": version}])
+        self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[""],
+                              metadatas=[{**doc_fields(doc), "version": version, "pending": "",
+                                          "file_key": file_key, "n_passages": n_passages}])
         crash_point("flipped")
-        self.passages.delete(where={"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
+        other = {"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]}
+        self.passages.delete(where=other)
+        self.trees.delete(where=other)
         self.log_change(doc.id, "put")
 
     def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray) -> None:
@@ -207,6 +262,7 @@ class Store:
                                                             "pending_at": time.time()}])
         crash_point("unlisted")
         self.passages.delete(where={"doc_id": doc_id})
+        self.trees.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
         self.log_change(doc_id, "delete")
 
@@ -223,10 +279,13 @@ class Store:
             current, pending = meta.get("version") or "", meta.get("pending") or ""
             if not current:
                 self.passages.delete(where={"doc_id": doc_id})
+                self.trees.delete(where={"doc_id": doc_id})
                 self.documents.delete(ids=[doc_id])
             else:
                 if pending and pending != current:
-                    self.passages.delete(where={"$and": [{"doc_id": doc_id}, {"version": pending}]})
+                    half = {"$and": [{"doc_id": doc_id}, {"version": pending}]}
+                    self.passages.delete(where=half)
+                    self.trees.delete(where=half)
                 self.documents.update(ids=[doc_id], metadatas=[{**meta, "pending": ""}])
             self.log_change(doc_id, "put" if current else "delete")
             log.warning("recovered an interrupted write of %s", doc_id)
@@ -250,10 +309,10 @@ class Store:
         """The passages of listed documents' current versions (all, or of these documents), without their
         vectors: local Chroma cannot read back vectors another process wrote after this one loaded its
         segment, so readers take them from the shared embedding cache (`vectors` is the fallback)."""
-        versions = self.versions()
-        where = None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
         if doc_ids is not None and not doc_ids:
             return []
+        versions = self.versions(doc_ids)
+        where = None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
         out: list[StoredPassage] = []
         offset = 0
         while True:
@@ -300,6 +359,16 @@ def crash_point(name: str) -> None:
         os._exit(9)
 
 
+def pack(doc: Document) -> str:
+    """A section tree as compressed JSON (base64): a law's tree shrinks about 4 times."""
+    raw = json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+
+
+def unpack(text: str) -> dict:
+    return json.loads(zlib.decompress(base64.b64decode(text)).decode("utf-8"))
+
+
 def versioned(passage_id: str, version: str) -> str:
     """The stored id: the same passage of two versions of a document must not overwrite each other."""
     return f"{passage_id}@{version}"
@@ -321,5 +390,5 @@ def _stored(text: str, meta: dict) -> StoredPassage:
         heading_path=tuple(json.loads(meta.get("heading_path") or "[]")),
         citation=meta["citation"], text=text,
     )
-    return StoredPassage(passage=passage, version=meta["version"], lex=(meta.get("lex") or "").split(),
+    return StoredPassage(passage=passage, version=meta["version"], lex_text=meta.get("lex") or "",
                          dense=bool(meta.get("dense")))

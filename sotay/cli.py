@@ -42,7 +42,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     with open_engine(Engine, settings, watch=False) as engine:
         files_bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=args.quiet)
-        report = IngestReport(engine.add_files(files_bar, said, embedded))
+        report = IngestReport(engine.add_files(files_bar, said, embedded, embed=not args.words_only))
     for bar in vectors:
         bar.close()
     left_out = skipped(paths)
@@ -50,6 +50,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Bỏ qua {len(left_out)} tệp:", file=sys.stderr)
         for path, reason in left_out:
             print(f"  {path}: {reason}", file=sys.stderr)
+    if args.words_only and engine.missing_vectors():
+        print(f"Chưa tính vector cho {engine.missing_vectors()} đoạn: chạy lại lệnh không có --words-only, "
+              "hoặc để máy chủ (sotay serve) tính dần.", file=sys.stderr)
     s = report.summary()
     print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "
           f"{s['failed']} lỗi — {engine.stats()['documents']} văn bản, {engine.stats()['passages']} đoạn, "
@@ -179,11 +182,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    from answer.engine import Engine
     from bot.app import run_polling
 
     if not settings.telegram_token:
         raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
-    run_polling(settings)
+    engine = open_engine(Engine, settings)  # before polling: a bad data dir is one line, not a traceback
+    try:
+        run_polling(settings, engine)
+    finally:
+        engine.close()
     return 0
 
 
@@ -223,6 +231,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", help="tệp hoặc thư mục (đọc cả thư mục con)")
     s.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến độ")
     s.add_argument("-v", "--verbose", action="store_true", help="in từng tệp: mới, cập nhật hay không đổi")
+    s.add_argument("--words-only", action="store_true",
+                   help="chỉ lập chỉ mục từ khóa (tìm được ngay); vector ngữ nghĩa tính sau, khi chạy lại "
+                        "sotay ingest hoặc do máy chủ tính dần (nhanh hơn nhiều với kho lớn)")
     s = command("delete", "xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
     s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
     s = command("inspect", "xem siêu dữ liệu và cây mục của một tệp")

@@ -62,3 +62,34 @@ def test_replacing_and_removing_clear_both_legs(tmp_path):
     indexer.delete(store.list_documents()[0].id)
     assert searcher.items == () and store.passage_count() == 0
     assert searcher.search("kinh phí") == []
+
+
+def test_reingesting_the_same_bytes_reads_nothing(tmp_path, monkeypatch):
+    """The first figure of a re-ingest of an unchanged corpus: the same bytes are known by their key and
+    neither read nor parsed again, under any file name; other bytes with the same content are parsed
+    once, found unchanged, and remembered."""
+    import index.build as build
+
+    _, store, cache, indexer = make(tmp_path, tmp_path / "cache")
+    seed = seed_files()[0]
+    data = seed.read_bytes()
+    first = indexer.add_bytes(data, seed.name)
+    assert first.status == "added"
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("an unchanged file was read again")
+
+    monkeypatch.setattr(build, "extract", no_reading)
+    for name in (seed.name, "ban-sao.txt"):
+        again = indexer.add_bytes(data, name)
+        assert (again.status, again.doc_id, again.passages) == ("unchanged", first.doc_id, first.passages)
+        assert again.document.name == first.document.name
+    monkeypatch.undo()
+    crlf = data.replace(b"\n", b"\r\n")   # other bytes, same text
+    assert indexer.add_bytes(crlf, "crlf.txt").status == "unchanged"
+    monkeypatch.setattr(build, "extract", no_reading)
+    assert indexer.add_bytes(crlf, "crlf.txt").status == "unchanged"
+    # an edit is read and parsed as always
+    monkeypatch.undo()
+    edited = data.replace("Công đoàn".encode(), "Tổ chức Công đoàn".encode(), 1)
+    assert indexer.add_bytes(edited, seed.name).status == "updated"

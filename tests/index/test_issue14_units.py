@@ -81,3 +81,37 @@ def test_restorer_merges_per_document_counts_like_one_build():
     whole = Restorer.build(texts)
     merged = Restorer.merge([count([t]) for t in texts])
     assert merged == whole
+
+
+def test_hints_after_a_change_equal_a_full_rebuild(tmp_path):
+    """An ingest adjusts the totals by the changed documents' old and new texts only: the result must
+    equal recounting all; the totals saved beside the lexical snapshot load back equal."""
+    from types import SimpleNamespace
+
+    from index.hints import Hints
+
+    texts = [p.read_text(encoding="utf-8") for p in seed_files()]
+    meta = SimpleNamespace(doc_type=None, number=None, title=None)
+    docs = [SimpleNamespace(id=f"d{i}", name=f"văn bản {i}", meta=meta) for i in range(len(texts))]
+
+    def rows(which: dict[str, str]):
+        return [SimpleNamespace(doc_id=d, text=part) for d, text in which.items() for part in text.split("\n\n")]
+
+    before_texts = {f"d{i}": t for i, t in enumerate(texts)}
+    before = Hints.build(rows(before_texts), docs)
+    # d0 updated (other text), d1 deleted, d9 added
+    after_texts = {**before_texts, "d0": texts[2][:3000], "d9": texts[3][:5000]}
+    del after_texts["d1"]
+    changed = {"d0", "d1", "d9"}
+    removed = [r.text for r in rows(before_texts) if r.doc_id in changed]
+    added = [r.text for r in rows(after_texts) if r.doc_id in changed]
+    incremental = before.changed(removed, added, docs)
+    full = Hints.build(rows(after_texts), docs)
+    assert incremental.totals == full.totals and not any(n <= 0 for n in incremental.totals[1].values())
+    assert incremental.restorer == full.restorer
+    assert before.restorer != full.restorer   # the change did change what restoration knows
+    full.save(tmp_path / "restore.json")
+    loaded = Hints.load(tmp_path / "restore.json", docs)
+    assert loaded.totals == full.totals and loaded.restorer == full.restorer
+    (tmp_path / "broken.json").write_text("{not json")
+    assert Hints.load(tmp_path / "broken.json", docs) is None and Hints.load(tmp_path / "none.json", docs) is None

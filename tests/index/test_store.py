@@ -103,7 +103,7 @@ def test_same_document_with_new_content_is_an_update_that_says_so(engine):
     assert engine.add_bytes(revised, "ban-sua-lan-2.txt").status == "unchanged"
 
 
-@pytest.mark.parametrize("schema", [None, 2])
+@pytest.mark.parametrize("schema", [None, 2, 3])
 def test_a_data_dir_of_an_older_layout_gives_one_clear_message(tmp_path, schema):
     """A pre-versioning data dir (no schema mark) or one with the older id scheme: one Vietnamese line telling
     the user to re-ingest, and nothing in it is touched."""

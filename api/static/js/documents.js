@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { askKey, keyError } from "./key.js";
 
 const el = {
-  type: $("f-type"), year: $("f-year"),
+  types: [$("f-type"), $("d-type")], years: [$("f-year"), $("d-year")],   // hỏi đáp và hồ sơ chủ đề
   docsStatus: $("docs-status"), docsError: $("docs-error"), docList: $("doc-list"),
   docStatus: $("doc-status"), docError: $("doc-error"), doc: $("doc"),
   docKind: $("doc-kind"), docTitle: $("doc-title"), docMeta: $("doc-meta"),
@@ -40,8 +40,10 @@ function fillFilters(docs) {
     if (d.doc_type) types.add(d.doc_type);
     if (d.date && /^\d{4}/.test(d.date)) years.add(d.date.slice(0, 4));
   });
-  fillSelect(el.type, Array.from(types).sort((a, b) => a.localeCompare(b, "vi")));
-  fillSelect(el.year, Array.from(years).sort().reverse());
+  const typeList = Array.from(types).sort((a, b) => a.localeCompare(b, "vi"));
+  const yearList = Array.from(years).sort().reverse();
+  el.types.forEach((s) => fillSelect(s, typeList));
+  el.years.forEach((s) => fillSelect(s, yearList));
 }
 
 function fillSelect(select, values) {

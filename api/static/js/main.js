@@ -2,6 +2,8 @@
  *
  * Định tuyến bằng hash:
  *   #  hoặc  #tim?q=…&type=…&year=…   hỏi đáp / tìm kiếm
+ *   #hoso[?topic=…&type=…&year=…]       hồ sơ chủ đề (cho giảng viên)
+ *   #chitieu[?topic=…]                  bảng chỉ tiêu
  *   #docs                               danh sách văn bản
  *   #them                               thêm văn bản (cán bộ quản trị)
  *   #doc/{doc_id}[/{section_id}]        một văn bản, cuộn tới mục
@@ -11,8 +13,10 @@ import { api } from "./api.js";
 import { loadDocs, renderDocList, openDoc } from "./documents.js";
 import { search, searchKey, runSearch, submitSearch, loadMore, newConversation, renderConversation } from "./search.js";
 import { initUpload } from "./upload.js";
+import { prefill, runDossier } from "./dossier.js";
+import { loadTargets } from "./targets.js";
 
-const VIEWS = ["search", "docs", "doc", "upload"];
+const VIEWS = ["search", "dossier", "targets", "docs", "doc", "upload"];
 const TITLE = "Sổ tay — Tra cứu văn bản Công đoàn";
 const nav = { view: "search", searchScroll: 0 };
 
@@ -25,6 +29,8 @@ function show(view) {
   if (nav.view === "search" && view !== "search") nav.searchScroll = window.scrollY;
   VIEWS.forEach((v) => { $("view-" + v).hidden = v !== view; });
   setCurrent($("tab-search"), view === "search");
+  setCurrent($("tab-dossier"), view === "dossier");
+  setCurrent($("tab-targets"), view === "targets");
   setCurrent($("tab-docs"), view === "docs" || view === "doc");
   setCurrent($("tab-upload"), view === "upload");
   const was = nav.view;
@@ -39,6 +45,14 @@ function route() {
     show("docs");
     window.scrollTo(0, 0);
     renderDocList();
+  } else if (hash === "hoso" || hash.indexOf("hoso?") === 0) {
+    show("dossier");
+    const params = new URLSearchParams(hash.slice(5));
+    if (params.get("topic")) runDossier(params);
+    else prefill($("q").value.trim(), $("f-type").value, $("f-year").value);
+  } else if (hash === "chitieu" || hash.indexOf("chitieu?") === 0) {
+    show("targets");
+    loadTargets(new URLSearchParams(hash.slice(8)).get("topic") || "");
   } else if (hash === "them") {
     show("upload");
     window.scrollTo(0, 0);
