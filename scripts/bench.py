@@ -287,7 +287,11 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait()
-    res["embedding"] = embedding(data, full_paths, args.embed_seconds)
+    # on a copy: vectors written for some passages only would tilt the dense leg of a later --reuse run
+    trial = root / "laws208-embedding"
+    subprocess.run(["rm", "-rf", str(trial)], check=True)
+    subprocess.run(["cp", "-r", str(data), str(trial)], check=True)
+    res["embedding"] = embedding(trial, full_paths, args.embed_seconds)
     naive, nbase, built = naive_server(files_of(full_paths))
     try:
         res["naive"] = {"build_s": round(built, 1), **evaluate(nbase)}
