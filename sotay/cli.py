@@ -50,8 +50,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Bỏ qua {len(left_out)} tệp:", file=sys.stderr)
         for path, reason in left_out:
             print(f"  {path}: {reason}", file=sys.stderr)
-    if args.words_only and engine.missing_vectors():
-        print(f"Chưa tính vector cho {engine.missing_vectors()} đoạn: chạy lại lệnh không có --words-only, "
+    missing = engine.missing_vectors() if args.words_only else 0
+    if missing:
+        print(f"Chưa tính vector cho {missing} đoạn: chạy lại lệnh không có --words-only, "
               "hoặc để máy chủ (sotay serve) tính dần.", file=sys.stderr)
     s = report.summary()
     print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "

@@ -35,6 +35,14 @@ def seed_files() -> list[Path]:
     return sorted(CORPUS.glob("*.txt"))
 
 
+def parsed_seed(prefix: str):
+    """A seed document parsed the way ingest parses it (file name starts with `prefix`)."""
+    from ingest.parse import parse_document
+
+    path = next(CORPUS.glob(prefix + "*.txt"))
+    return parse_document(path.read_text(encoding="utf-8"), path.name)
+
+
 def dev_questions(path: Path = DEV) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

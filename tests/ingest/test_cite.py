@@ -1,21 +1,12 @@
 """Citations as officials write them, from a passage's headings and its document's metadata (real seeds)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest.cite import cite, organisation, place_in_document, span_of
-from ingest.parse import parse_document
 from ingest.passages import build_passages
 from ingest.records import DocMeta
-
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def parsed(prefix: str):
-    path = next(CORPUS.glob(prefix + "*.txt"))
-    return parse_document(path.read_text(encoding="utf-8"), path.name)
+from tests.conftest import parsed_seed as parsed
 
 
 def test_programme_section_is_cited_smallest_unit_first_with_date_and_issuer():

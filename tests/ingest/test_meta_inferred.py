@@ -1,18 +1,9 @@
 """Metadata the seeds leave implicit: an undated programme's year from its term, clean recipients."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from index.records import Filters
 from ingest.meta import recipient
-from ingest.parse import parse_document
-
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def parsed(prefix: str):
-    path = next(CORPUS.glob(prefix + "*.txt"))
-    return parse_document(path.read_text(encoding="utf-8"), path.name)
+from tests.conftest import parsed_seed as parsed
 
 
 def test_undated_programme_gets_the_first_year_of_its_term_marked_inferred():
