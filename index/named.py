@@ -51,17 +51,61 @@ def keys_for(name: str, doc_type: str | None, number: str | None, title: str | N
     return tuple(sorted(k for k in keys if len(k) >= 5))
 
 
-def resolve(question: str, docs: list[NamedDoc]) -> set[str]:
-    """Ids of the documents the question names; empty when it names none. A phrase inside a longer
-    matched phrase does not count ("Luật Giáo dục" inside "Luật Giáo dục nghề nghiệp")."""
-    q = _norm(question)
-    spans: list[tuple[int, int, str]] = []
+# A question's words as the keys are written: folded, "2023 - 2028" as one range, only [a-z0-9/-] kept.
+_QWORD = re.compile(r"\d{4}\s*-\s*\d{4}|[^\W_]+(?:[/\-][^\W_]+)*")
+# Words that introduce a name ("theo Chương trình số 01/CTr-LĐLĐ"): dropped with it from the ranking text.
+_LEADS = ({"so", "theo", "cua", "tai", "trong", "luat", "bo luat", "van ban"} | set(_TYPE_WORDS)
+          | set(_TYPE_WORDS.values()) | {"chuong trinh hanh dong", "nghi quyet dai hoi"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int     # character span in the question
+    end: int
+    doc_id: str
+
+
+def mentions(question: str, docs: list[NamedDoc]) -> list[Mention]:
+    """Where the question names documents. A phrase inside a longer matched phrase of another document
+    does not count ("Luật Giáo dục" inside "Luật Giáo dục nghề nghiệp")."""
+    spans = [(m.start(), m.end()) for m in _QWORD.finditer(question)]
+    words = [re.sub(r"[^a-z0-9/\-]+", "", _norm(question[s:e]).replace(" ", "")) for s, e in spans]
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        index.setdefault(w, []).append(i)
+    found: list[tuple[int, int, str]] = []      # word range [i, j) and document
     for d in docs:
         for key in d.keys:
-            start = q.find(f" {key} ")
-            while start >= 0:
-                spans.append((start, start + len(key) + 2, d.doc_id))
-                start = q.find(f" {key} ", start + 1)
-    kept = {doc for s, e, doc in spans
-            if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and d2 != doc for s2, e2, d2 in spans)}
-    return kept
+            parts = key.split(" ")
+            for i in index.get(parts[0], ()):
+                if words[i:i + len(parts)] == parts:
+                    found.append((i, i + len(parts), d.doc_id))
+    kept = [(i, j, doc) for i, j, doc in found
+            if not any(i2 <= i and j <= j2 and (j2 - i2) > (j - i) and d2 != doc for i2, j2, d2 in found)]
+    out = []
+    for i, j, doc in kept:
+        while i > 0 and any(" ".join(words[k:i]) in _LEADS for k in range(max(0, i - 4), i)):
+            i = next(k for k in range(max(0, i - 4), i) if " ".join(words[k:i]) in _LEADS)
+        out.append(Mention(spans[i][0], spans[j - 1][1], doc))
+    return out
+
+
+def resolve(question: str, docs: list[NamedDoc]) -> set[str]:
+    """Ids of the documents the question names; empty when it names none."""
+    return {m.doc_id for m in mentions(question, docs)}
+
+
+def without_mentions(question: str, found: list[Mention]) -> str:
+    """The question with the names of the documents it names cut out, for ranking inside them: once the
+    named document is lifted, "Chương trình 01/CTr-LĐLĐ" would only favour its passages that repeat
+    "chương trình". The question as typed when nothing else would be left."""
+    keep, at = [], 0
+    for m in sorted(found, key=lambda m: m.start):
+        if m.start >= at:
+            keep.append(question[at:m.start])
+            at = m.end
+        else:
+            at = max(at, m.end)
+    keep.append(question[at:])
+    rest = re.sub(r"\s+", " ", " ".join(keep)).strip()
+    return rest if re.search(r"[^\W\d_]{2,}", rest) else question

@@ -23,3 +23,22 @@ def test_named_document_is_resolved_and_ranked_first(seed_engine):
     assert hits[0].doc_id == doc_id
     unaccented = seed_engine.search("nhiem vu cong doan co so trien khai chuong trinh 01/CTr-LDLD", k=3)
     assert unaccented[0].doc_id == doc_id
+
+
+def test_named_document_ranks_its_sections_by_the_rest_of_the_question(seed_engine):
+    # the name "Chương trình 01/CTr-LĐLĐ" lifts that programme; the words left choose among its sections,
+    # so the section for the unit asked about comes first, not the one repeating "chương trình"
+    (doc_id,) = [d.id for d in seed_engine.store.list_documents() if d.meta.number == "01/CTr-LĐLĐ"]
+    plan = seed_engine.searcher.hints.plan("Nhiệm vụ của công đoàn cơ sở khi triển khai Chương trình 01/CTr-LĐLĐ")
+    assert plan.dense_text == "Nhiệm vụ của công đoàn cơ sở khi triển khai"
+    assert "01/ctr-ldld" not in plan.tokens and "w:chương_trình" not in plan.tokens
+    grassroots = seed_engine.search("Nhiệm vụ của công đoàn cơ sở khi triển khai Chương trình 01/CTr-LĐLĐ", k=3)
+    province = seed_engine.search("Trách nhiệm của Liên đoàn Lao động tỉnh theo Chương trình số 01/CTr-LĐLĐ", k=3)
+    assert (grassroots[0].doc_id, grassroots[0].passage.heading_path[-1]) == (doc_id, "2. Đối với Công đoàn cơ sở")
+    assert (province[0].doc_id, province[0].passage.heading_path[-1]) == \
+        (doc_id, "1. Đối với Liên đoàn Lao động tỉnh")
+
+
+def test_a_question_that_is_only_a_name_is_searched_as_typed(seed_engine):
+    plan = seed_engine.searcher.hints.plan("Chương trình 01/CTr-LĐLĐ")
+    assert plan.named and plan.dense_text == "Chương trình 01/CTr-LĐLĐ" and "01/ctr-ldld" in plan.tokens

@@ -5,7 +5,7 @@ import numpy as np
 
 from core.text import fold
 from index.maxp import MAX_UNIT_CHARS, max_pool, paragraphs, units
-from index.named import NamedDoc, keys_for, resolve
+from index.named import NamedDoc, keys_for, mentions, resolve, without_mentions
 from index.restore import Restorer
 from tests.conftest import seed_files
 
@@ -53,6 +53,23 @@ def test_named_documents_resolve_by_name_number_and_term():
 def test_named_documents_ignore_questions_that_name_none():
     assert resolve("Lao động nữ được nghỉ thai sản bao lâu?", LAWS) == set()
     assert resolve("ngày 11/01 có sự kiện gì", LAWS) == set()
+
+
+def test_named_documents_are_cut_from_the_ranking_text_with_the_words_that_introduce_them():
+    def rest(question: str) -> str:
+        return without_mentions(question, mentions(question, LAWS))
+
+    assert rest("Những hành vi bị nghiêm cấm theo Luật Công đoàn") == "Những hành vi bị nghiêm cấm"
+    assert rest("nhung hanh vi bi nghiem cam theo luat cong doan") == "nhung hanh vi bi nghiem cam"
+    assert rest("Nhiệm vụ khi triển khai Chương trình số 01/CTr-LĐLĐ?") == "Nhiệm vụ khi triển khai ?"
+    assert rest("01/CTr-LĐLĐ đặt chỉ tiêu gì đến 2030") == "đặt chỉ tiêu gì đến 2030"
+    assert rest("chương trình hành động nhiệm kỳ 2023 - 2028 có mấy nhiệm vụ") == "có mấy nhiệm vụ"
+    # the longer name wins: "Luật Lao động" inside nothing longer here, and questions naming none are kept
+    assert rest("Luật Lao động quy định thời giờ làm việc") == "quy định thời giờ làm việc"
+    assert rest("Lao động nữ được nghỉ thai sản bao lâu?") == "Lao động nữ được nghỉ thai sản bao lâu?"
+    assert rest("Luật Công đoàn") == "Luật Công đoàn"   # nothing but the name: searched as typed
+    spans = mentions("Theo Luật Công đoàn và Bộ luật Lao động", LAWS)
+    assert {m.doc_id for m in spans} == {"cd", "bll"}
 
 
 def test_paragraph_units_merge_short_lines_cut_long_ones_and_carry_the_heading():
