@@ -8,6 +8,7 @@ is an update that replaces the old version in one step, and the result says so.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,25 +65,37 @@ class IngestReport:
 
 
 def file_key(data: bytes) -> str:
-    """Names exactly these bytes as read by exactly this reader and parser: a change to the ingest code
-    gives every file a new key, so an upgrade re-reads files instead of trusting what an older parser made."""
-    return hashlib.sha256(_PARSER_STAMP + data).hexdigest()[:32]
+    """Names exactly these bytes as read by exactly this code: a change to the ingest code gives every file
+    a new key, so an upgrade re-reads files instead of trusting what an older parser made."""
+    return hashlib.sha256(_CODE_STAMP + data).hexdigest()[:32]
 
 
-def _parser_stamp() -> bytes:
+def version_of(doc: Document) -> str:
+    """A document's stored version: its text as made into passages and BM25 tokens by this code. The same
+    text read by a new passage builder, analyser or abbreviation table is a new version, so re-ingesting
+    after an upgrade rewrites what the old code stored (its vectors come back from the embedding cache)."""
+    return hashlib.sha256(_CODE_STAMP + doc.content_hash.encode()).hexdigest()[:16]
+
+
+def _code_stamp() -> bytes:
+    """The code that decides what is stored for a file: readers, parser and passage builder (ingest/), the
+    lexical analysis with its abbreviation table, and what BM25 reads of a passage (`lexical_text`)."""
     h = hashlib.sha256()
-    for source in sorted(Path(ingest_package.__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for source in [*sorted(Path(ingest_package.__file__).parent.glob("*.py")), here / "analyze.py",
+                   here / "abbreviations.json"]:
         h.update(source.read_bytes())
+    h.update(inspect.getsource(lexical_text).encode())
     return h.digest()
-
-
-_PARSER_STAMP = _parser_stamp()
 
 
 def lexical_text(p: Passage, doc: Document) -> str:
     """What BM25 sees: the document's name, its title (trích yếu) and the heading path give every
     passage its context, so a question that names the programme finds that programme's passages."""
     return "\n".join([doc.name, doc.meta.title or "", *p.heading_path, p.text])
+
+
+_CODE_STAMP = _code_stamp()
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -161,7 +174,7 @@ class Indexer:
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")
-        version = doc.content_hash[:16]
+        version = version_of(doc)
         record = self.store.record(doc.id)
         current = (record or {}).get("version") or None
         if current == version:

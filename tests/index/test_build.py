@@ -93,3 +93,33 @@ def test_reingesting_the_same_bytes_reads_nothing(tmp_path, monkeypatch):
     monkeypatch.undo()
     edited = data.replace("Công đoàn".encode(), "Tổ chức Công đoàn".encode(), 1)
     assert indexer.add_bytes(edited, seed.name).status == "updated"
+
+
+def test_new_analysis_code_rewrites_what_the_old_code_stored(tmp_path, monkeypatch):
+    """An upgrade that changes the passage builder, the analyser or its abbreviation table leaves the
+    document's text alone: the same bytes must still be read again and stored anew, not found unchanged
+    with the old code's tokens kept. Nothing is embedded again (same passage texts, same cache)."""
+    import index.build as build
+
+    _, store, cache, indexer = make(tmp_path, tmp_path / "cache")
+    seed = seed_files()[0]
+    data = seed.read_bytes()
+    first = indexer.add_bytes(data, seed.name)
+    before = {it.passage.id: it.lex for it in store.current_passages()}
+    misses = cache.misses
+
+    # the new code gives every passage one more token: a stand-in for an edited abbreviation table
+    monkeypatch.setattr(build, "_CODE_STAMP", build._CODE_STAMP + b"new analyser")
+    monkeypatch.setattr(build, "analyze", lambda text: build_analyze(text) + ["w:new"])
+    again = indexer.add_bytes(data, seed.name)
+    assert (again.status, again.doc_id, again.passages) == ("updated", first.doc_id, first.passages)
+    after = {it.passage.id: it.lex for it in store.current_passages()}
+    assert after.keys() == before.keys()
+    assert all(toks == before[pid] + ["w:new"] for pid, toks in after.items())
+    assert cache.misses == misses                       # same texts: vectors from the cache
+    assert indexer.add_bytes(data, seed.name).status == "unchanged"   # and unchanged from then on
+
+
+def build_analyze(text: str) -> list[str]:
+    from index.analyze import analyze
+    return analyze(text)
