@@ -24,6 +24,7 @@ from answer.units import (
 )
 from core.text import MAX_QUESTION, fold
 from index.analyze import folded_terms
+from index.named import mentions, named_docs, without_mentions
 from index.records import Hit
 from ingest.cite import organisation
 from ingest.parse import CLOSING_HEADING
@@ -40,6 +41,7 @@ FURTHER_SOURCE = 0.8
 # (on conv-d1 the second programme's answering bullet scored 0.57 of the best)
 ASKED_SOURCES = 0.5
 _FOOTNOTE = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUMMING_UP = re.compile(r"^Trên đây là\b", re.IGNORECASE)   # the closing formula of a programme or plan
 MIN_FURTHER_ROOM = 160   # a further source's quote needs this many characters to say anything
 FURTHER_ROOM = 380       # characters a further source's citation and quote may take (three fit in 1,200)
 MIN_FIRST_ROOM = 240     # the best source's quote keeps at least this much when others are added
@@ -120,12 +122,18 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
     want = intents(question)
-    q_terms = _terms(topic(question), query=True)
-    q_weight = sum(idf(t) for t in q_terms) or 1.0
+    pool = _pool(question, hits)
+    # a document the question names is quoted alone, and its name says nothing about which of its parts
+    # answers ("Chương trình 01/CTr-LĐLĐ" would favour the section repeating "chương trình"), as in search
+    found = mentions(question, named_docs({h.doc_id: h.document for h in pool}.values()))
+    named = {m.doc_id for m in found}
     if "sources" in want:   # "các văn bản nói gì": each source's answering unit, not whole lists
         want.discard("list")
-    pool = _pool(question, hits)
-    support = max(passage_coverage(q_terms, h, idf) for h in pool[:SUPPORT_PASSAGES]) / q_weight
+    # whether anything answers is judged on the whole question: the name is covered by its document
+    asked = _terms(topic(question), query=True)
+    support = max(passage_coverage(asked, h, idf) for h in pool[:SUPPORT_PASSAGES]) / (sum(map(idf, asked)) or 1.0)
+    q_terms = _terms(topic(without_mentions(question, found)), query=True)
+    q_weight = sum(idf(t) for t in q_terms) or 1.0
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
     top_score = pool[0].score or 1.0
@@ -138,7 +146,6 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     picks = sorted(best_of_doc.values(), key=lambda p: -p.score)
     if not picks:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
-    named = _named_documents(question, pool)
     if named:
         picks = [p for p in picks if p.hit.doc_id in named] or picks
     share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
@@ -167,19 +174,6 @@ def _is_closing(hit: Hit) -> bool:
     return bool(hit.heading_path) and hit.heading_path[0] == CLOSING_HEADING
 
 
-def _named_documents(question: str, hits: list[Hit]) -> set[str]:
-    """Documents the question names by number ("01/CTr-LĐLĐ") or by a law's name ("Luật Công đoàn")."""
-    q = fold(question).replace(" ", "")
-    named = set()
-    for h in hits:
-        meta = h.document.meta
-        number = fold(meta.number or "").replace(" ", "")
-        title = fold(re.sub(r"\s+số\s+\S+$", "", h.document.name)).replace(" ", "")
-        if (number and len(number) >= 4 and number in q) or (len(title) >= 10 and title in q):
-            named.add(h.doc_id)
-    return named
-
-
 def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Callable[[str], float],
                want: set[str], top_score: float, term: str | None = None) -> Pick | None:
     # the document's title describes every passage of it: a question naming the programme by its title
@@ -193,6 +187,8 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
             continue   # a bare heading is context, not an answer (a list's "a)" point is an answer)
         if _FOOTNOTE.match(unit) and "reference" not in want:
             continue   # a footnote names a source; it answers only "which document" questions
+        if _SUMMING_UP.match(unit):
+            continue   # "Trên đây là Chương trình … Yêu cầu … thực hiện./." restates the title, never an answer
         own = _terms(unit)
         lead = leads[i]
         # the headings inside the passage that the unit stands under ("Điều 534. Nghĩa vụ của bên vận chuyển"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.analyze import analyze, folded_terms, has_diacritics
-from index.named import NamedDoc, keys_for, mentions, without_mentions
+from index.named import NamedDoc, mentions, named_docs, without_mentions
 from index.restore import Restorer, count
 
 log = logging.getLogger(__name__)
@@ -24,9 +24,11 @@ DENSE_WEIGHT_RESTORED = 0.2
 # Added to the fused score (lexical is scaled to 1 at the top) of passages in a document the question
 # names. The name itself is cut from the ranking text (index/named.py without_mentions), so the boost alone
 # picks the document and the rest of the question ranks inside it. Swept on the dev sets with maxP rerank
-# (scripts/probe_search.py): .2 and .3 leave a same-titled section of another programme first; .5 and 1.0
-# give seeds 1.0, haystack .968, ALQAC .910 hit@1 alike, and .5 is the smaller.
-NAMED_BOOST = 0.5
+# (scripts/probe_search.py): .2 and .3 leave a same-titled section of another programme first (seeds dev-25);
+# .5 and 1.0 give seeds 1.0, haystack .968, ALQAC .910 hit@1 alike; 3.0 costs ALQAC .005. 1.0, the top
+# lexical score's own scale: the follow-up "còn chỉ tiêu cụ thể thì sao?" about 04/CTr-CĐVC needs .83 to
+# quote that programme rather than another's heading "2. Chỉ tiêu cụ thể" (conversation-dev conv-d3).
+NAMED_BOOST = 1.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Hints:
     @classmethod
     def build(cls, passages, documents) -> Hints:
         """From the indexed passages and their DocumentSummary records (start-up without a saved copy)."""
-        return cls(_named(documents), count(p.text for p in passages))
+        return cls(named_docs(documents), count(p.text for p in passages))
 
     def changed(self, removed_texts, added_texts, documents) -> Hints:
         """After a change: the totals adjusted by the changed documents' old and new texts only, so an
@@ -63,7 +65,7 @@ class Hints:
                     del total[key]
             total.update(came)
             totals.append(total)
-        return Hints(_named(documents), tuple(totals))
+        return Hints(named_docs(documents), tuple(totals))
 
     @property
     def restorer(self) -> Restorer:
@@ -92,7 +94,7 @@ class Hints:
         except (OSError, ValueError, KeyError, TypeError) as e:
             log.warning("saved restoration counts at %s unreadable (%s); recounting", path, e)
             return None
-        return cls(_named(documents), totals)
+        return cls(named_docs(documents), totals)
 
     def plan(self, query: str) -> Plan:
         found = mentions(query, self.docs)
@@ -105,10 +107,6 @@ class Hints:
             return Plan(analyze(query, query=True), query, False, named)
         accented = [t for t in analyze(restored, query=True) if t.startswith("w:")]
         return Plan(accented + folded_terms(query, query=True), restored, True, named)
-
-
-def _named(documents) -> list[NamedDoc]:
-    return [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title)) for d in documents]
 
 
 def boost_named(fused: dict[str, float], doc_of, named: frozenset[str], boost: float = NAMED_BOOST) -> dict[str, float]:

@@ -53,9 +53,11 @@ def keys_for(name: str, doc_type: str | None, number: str | None, title: str | N
 
 # A question's words as the keys are written: folded, "2023 - 2028" as one range, only [a-z0-9/-] kept.
 _QWORD = re.compile(r"\d{4}\s*-\s*\d{4}|[^\W_]+(?:[/\-][^\W_]+)*")
-# Words that introduce a name ("theo Chương trình số 01/CTr-LĐLĐ"): dropped with it from the ranking text.
-_LEADS = ({"so", "theo", "cua", "tai", "trong", "luat", "bo luat", "van ban"} | set(_TYPE_WORDS)
-          | set(_TYPE_WORDS.values()) | {"chuong trinh hanh dong", "nghi quyet dai hoi"})
+# Words that name a document's type, before or after its number ("Chương trình 01/CTr-LĐLĐ", "04/CTr-CĐVC
+# chương trình"), and words that introduce a name ("theo", "số"): dropped with the name from the ranking text.
+_TYPES = {"luat", "bo luat", "van ban", "chuong trinh hanh dong", "nghi quyet dai hoi"} | set(_TYPE_WORDS) \
+    | set(_TYPE_WORDS.values())
+_LEADS = _TYPES | {"so", "theo", "cua", "tai", "trong"}
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,15 @@ def mentions(question: str, docs: list[NamedDoc]) -> list[Mention]:
     for i, j, doc in kept:
         while i > 0 and any(" ".join(words[k:i]) in _LEADS for k in range(max(0, i - 4), i)):
             i = next(k for k in range(max(0, i - 4), i) if " ".join(words[k:i]) in _LEADS)
+        while j < len(words) and any(" ".join(words[j:k]) in _TYPES for k in range(j + 1, j + 5)):
+            j = max(k for k in range(j + 1, min(j + 5, len(words) + 1)) if " ".join(words[j:k]) in _TYPES)
         out.append(Mention(spans[i][0], spans[j - 1][1], doc))
     return out
+
+
+def named_docs(documents) -> list[NamedDoc]:
+    """The names of these documents (DocumentSummary records)."""
+    return [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title)) for d in documents]
 
 
 def resolve(question: str, docs: list[NamedDoc]) -> set[str]:
