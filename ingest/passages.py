@@ -1,5 +1,7 @@
 """Passages: the cited units. A section subtree that fits in MAX_CHARS stays whole; a larger one is
-cut at its own boundaries (sub-sections, bullets, groups of bullets), never inside a sentence."""
+cut at its own boundaries (sub-sections, bullets, groups of bullets), never inside a sentence.
+With ARTICLES_ALONE a law's article (Điều) is never grouped with another: a chapter of short articles
+gives one passage per article, each under its chapter's heading."""
 from __future__ import annotations
 
 import re
@@ -9,6 +11,7 @@ from ingest.records import Document, Passage, Section
 from ingest.sections import label_path
 
 MAX_CHARS = 1500
+ARTICLES_ALONE = False
 _BULLET = re.compile(r"^[-+•·▪●◦–]\s")
 
 
@@ -58,11 +61,28 @@ def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
     return _pack(units, limit)
 
 
-def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
+def _is_article(section: Section) -> bool:
+    return section.label.startswith("Điều ")
+
+
+def build_passages(doc: Document, limit: int = MAX_CHARS, articles_alone: bool | None = None) -> list[Passage]:
+    alone = ARTICLES_ALONE if articles_alone is None else articles_alone
     by_id = {s.id: s for s in doc.sections}
     children: dict[str | None, list[Section]] = {}
     for s in doc.sections:
         children.setdefault(s.parent, []).append(s)
+
+    above_cache: dict[str, bool] = {}
+
+    def above_articles(s: Section) -> bool:
+        """A chapter or section that holds articles (with ARTICLES_ALONE it is never one passage)."""
+        if s.id not in above_cache:
+            above_cache[s.id] = alone and not _is_article(s) and any(
+                _is_article(c) or above_articles(c) for c in children.get(s.id, []))
+        return above_cache[s.id]
+
+    def solo(s: Section) -> bool:
+        return alone and _is_article(s)
 
     subtree_cache: dict[str, str] = {}
 
@@ -76,7 +96,7 @@ def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
 
     def emit(s: Section) -> None:
         whole = subtree(s)
-        if len(whole) <= limit:
+        if len(whole) <= limit and not above_articles(s):
             out.append((s, whole, ""))
             return
         own = own_text(s)
@@ -85,9 +105,13 @@ def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
         if own and (s.text or s.footnotes):   # a bare heading travels as context of its children
             for chunk in split_text(own, limit):
                 out.append((s, chunk, ""))
+
+        def fits(kid: Section) -> bool:
+            return len(subtree(kid)) <= limit - len(context) and not above_articles(kid)
+
         group: list[Section] = []
         for kid in kids + [None]:   # type: ignore[list-item]
-            if kid is not None and len(subtree(kid)) <= limit - len(context) and \
+            if kid is not None and fits(kid) and not (group and (solo(kid) or solo(group[0]))) and \
                     len(context) + sum(len(subtree(g)) + 1 for g in group) + len(subtree(kid)) <= limit:
                 group.append(kid)
                 continue
@@ -99,7 +123,7 @@ def build_passages(doc: Document, limit: int = MAX_CHARS) -> list[Passage]:
                     out.append((s, context + body, f" ({group[0].label} – {group[-1].label})"))
                 group = []
             if kid is not None:
-                if len(subtree(kid)) <= limit - len(context):
+                if fits(kid):
                     group = [kid]
                 else:
                     emit(kid)
