@@ -310,7 +310,7 @@ def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], f
         while BULLET.match(parts[start]) and start > 0 and BULLET.match(parts[start - 1]):
             start -= 1
         rest = parts[start + 1:]
-        stop = next((k for k, p in enumerate(rest) if HEADING.match(p)), len(rest))
+        stop = next((k for k, p in enumerate(rest) if HEADING.match(p) or _SUMMING_UP.match(p)), len(rest))
         if stop and i - start <= stop:
             return _whole_list(parts[start], rest[:stop], limit, must=i - start - 1)
     article = _article_start(parts, i)

@@ -157,3 +157,13 @@ def test_sources_question_scores_the_topic_not_the_framing():
     from answer.question import topic
     assert topic("các văn bản nói gì về luân chuyển cán bộ công đoàn?") == "luân chuyển cán bộ công đoàn?"
     assert topic("Chỉ tiêu đào tạo là gì?") == "Chỉ tiêu đào tạo là gì?"
+
+
+def test_the_closing_formula_is_never_the_quote():
+    """"Trên đây là Chương trình … Yêu cầu các CĐCS triển khai thực hiện" ends a programme's last section and
+    restates its title: it holds the question's words without answering it."""
+    last = hit("2. Đối với Công đoàn cơ sở\n- Xây dựng kế hoạch tập huấn cán bộ từ tổ Công đoàn trở lên.\n"
+               "Trên đây là Chương trình nâng cao chất lượng đội ngũ cán bộ. Yêu cầu các CĐCS trực thuộc nghiêm túc "
+               "triển khai thực hiện nhiệm vụ.", heading="2. Đối với Công đoàn cơ sở", pid="d:IV.2")
+    a = compose("Nhiệm vụ của công đoàn cơ sở khi triển khai chương trình", [last])
+    assert a.found and "tập huấn cán bộ từ tổ Công đoàn" in a.quote and "Trên đây" not in a.answer
