@@ -58,6 +58,8 @@ _QWORD = re.compile(r"\d{4}\s*-\s*\d{4}|[^\W_]+(?:[/\-][^\W_]+)*")
 _TYPES = {"luat", "bo luat", "van ban", "chuong trinh hanh dong", "nghi quyet dai hoi"} | set(_TYPE_WORDS) \
     | set(_TYPE_WORDS.values())
 _LEADS = _TYPES | {"so", "theo", "cua", "tai", "trong"}
+# "kế hoạch 12 tháng", "chương trình 5 năm": a count, not the number of "12/KH-…"
+_COUNTED = {"nam", "thang", "ngay", "tuan", "gio", "lan", "nguoi", "ty", "trieu", "nghin", "%"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def mentions(question: str, docs: list[NamedDoc]) -> list[Mention]:
         for key in d.keys:
             parts = key.split(" ")
             for i in index.get(parts[0], ()):
-                if words[i:i + len(parts)] == parts:
+                after = words[i + len(parts)] if i + len(parts) < len(words) else ""
+                if words[i:i + len(parts)] == parts and not (parts[-1].isdigit() and after in _COUNTED):
                     found.append((i, i + len(parts), d.doc_id))
     kept = [(i, j, doc) for i, j, doc in found
             if not any(i2 <= i and j <= j2 and (j2 - i2) > (j - i) and d2 != doc for i2, j2, d2 in found)]

@@ -53,6 +53,9 @@ def test_named_documents_resolve_by_name_number_and_term():
 def test_named_documents_ignore_questions_that_name_none():
     assert resolve("Lao động nữ được nghỉ thai sản bao lâu?", LAWS) == set()
     assert resolve("ngày 11/01 có sự kiện gì", LAWS) == set()
+    # "NQ 03" names the resolution; "nghị quyết 03 năm" counts years
+    assert resolve("kết quả 03 năm thực hiện nghị quyết 03 tháng đầu", LAWS) == set()
+    assert resolve("kết quả thực hiện nghị quyết 03 của Tổng Liên đoàn", LAWS) == {"bc"}
 
 
 def test_named_documents_are_cut_from_the_ranking_text_with_the_words_that_introduce_them():
