@@ -1,5 +1,5 @@
-"""Chroma holds everything durable: passages (text, metadata, lexical tokens, embeddings), one record per
-document (metadata + section tree) and a change log. Both search legs are derived from what is stored
+"""Chroma holds everything durable: passages (text, metadata, lexical tokens, embeddings), their paragraph
+vectors (maxP, index/maxp.py), one record per document (metadata + section tree) and a change log. Both search legs are derived from what is stored
 here, so processes and replicas sharing one data dir or one Chroma server agree.
 
 Versions and crash safety. A document's passages carry the version (content hash) they belong to, and its
@@ -14,6 +14,7 @@ half-written passages, so each document is whole or absent. Deleting unlists the
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
@@ -38,6 +39,8 @@ _BATCH = 2000
 # passages per write call: Chroma holds the GIL through a whole call, and every reader thread of the process
 # waits (measured on 2 busy cores, a 202 KB law's 158 passages: one call held it 512 ms, calls of 32 at most 138 ms)
 _WRITE_BATCH = 32
+# paragraph vectors per write call: their records hold a vector and two short fields, no text
+_UNIT_BATCH = 128
 # 2: versioned passages, pending marks, change log; 3: ids take every header organisation line;
 # 4: section trees in their own collection, compressed (a write to a collection costs with the size of its
 #    records: with the trees inside, flipping one small record took 0.4-5 s at 40 laws)
@@ -54,6 +57,9 @@ class StoredPassage:
     version: str
     lex_text: str                 # the BM25 tokens, space-joined: split only when the lexical index is built
     dense: bool                   # False until the document's embeddings are written
+    # True once its paragraph vectors are written (maxP), even when it has none (a single paragraph);
+    # False for passages written while maxP was off, or into a data dir older than stored paragraphs
+    units: bool = False
 
     @property
     def lex(self) -> list[str]:
@@ -153,6 +159,11 @@ class Store:
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
         # each version's section tree, written once at its commit and read only by /documents/{id}
         self.trees = self.client.get_or_create_collection(f"{base}_trees", embedding_function=ExplicitOnly())
+        # paragraph vectors (maxP, index/maxp.py), one record per paragraph tied to its passage's version, so a
+        # replica with its own embedding cache ranks with them too. Their own collection: the passages' records
+        # stay as small as they were (a write costs with the size of its records), and a data dir written
+        # before this collection existed simply has none (its passages score by their own vectors)
+        self.units = self.client.get_or_create_collection(f"{base}_units", embedding_function=ExplicitOnly())
         self.changes = self.client.get_or_create_collection(f"{base}_changes", embedding_function=ExplicitOnly())
         self.own_changes: set[str] = set()   # changes this process made: its readers are already up to date
 
@@ -227,7 +238,7 @@ class Store:
                 metadatas=[
                     {"doc_id": doc_id, "version": version, "section_id": p.section_id, "citation": p.citation,
                      "passage_id": p.id, "heading_path": json.dumps(list(p.heading_path), ensure_ascii=False),
-                     "lex": " ".join(tokens), "dense": vectors is not None}
+                     "lex": " ".join(tokens), "dense": vectors is not None, "units": False}
                     for p, tokens in zip(passages[chunk], lex[chunk])
                 ],
             )
@@ -244,16 +255,47 @@ class Store:
         crash_point("flipped")
         other = {"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]}
         self.passages.delete(where=other)
+        self.units.delete(where=other)
         self.trees.delete(where=other)
         self.log_change(doc.id, "put")
 
-    def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray) -> None:
+    def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray,
+                    units: list[list[str]] | None = None, unit_vectors: np.ndarray | None = None) -> None:
+        """Write one version's passage vectors. With `units` (each passage's paragraph texts, index/maxp.py)
+        and their vectors (one row per text, in order), those are written first: a reader that sees a
+        passage's vector finds its paragraphs too."""
+        if units is not None:
+            self._write_units(doc_id, version, passage_ids, units, unit_vectors)
+        flags = {"dense": True, "units": True} if units is not None else {"dense": True}
         ids = [versioned(pid, version) for pid in passage_ids]
         for i in range(0, len(ids), _WRITE_BATCH):
             chunk = slice(i, i + _WRITE_BATCH)
             self.passages.update(ids=ids[chunk], embeddings=vectors[chunk].tolist(),
-                                 metadatas=[{"dense": True}] * len(ids[chunk]))
+                                 metadatas=[flags] * len(ids[chunk]))
         self.log_change(doc_id, "vectors")
+
+    def set_units(self, doc_id: str, version: str, passage_ids: list[str], units: list[list[str]],
+                  unit_vectors: np.ndarray) -> None:
+        """Paragraph vectors for passages whose own vectors are already written (written while maxP was off,
+        or before paragraph vectors were stored)."""
+        self._write_units(doc_id, version, passage_ids, units, unit_vectors)
+        ids = [versioned(pid, version) for pid in passage_ids]
+        for i in range(0, len(ids), _WRITE_BATCH):
+            chunk = ids[i:i + _WRITE_BATCH]
+            self.passages.update(ids=chunk, metadatas=[{"units": True}] * len(chunk))
+        self.log_change(doc_id, "vectors")
+
+    def _write_units(self, doc_id: str, version: str, passage_ids: list[str], units: list[list[str]],
+                     vectors: np.ndarray | None) -> None:
+        ids = [k for pid, texts in zip(passage_ids, units) for k in unit_ids(versioned(pid, version), texts)]
+        if not ids:
+            return
+        if vectors is None or len(vectors) != len(ids):
+            raise ValueError(f"{len(ids)} paragraph units, {0 if vectors is None else len(vectors)} vectors")
+        meta = {"doc_id": doc_id, "version": version}
+        for i in range(0, len(ids), _UNIT_BATCH):
+            chunk = slice(i, i + _UNIT_BATCH)
+            self.units.upsert(ids=ids[chunk], embeddings=vectors[chunk].tolist(), metadatas=[meta] * len(ids[chunk]))
 
     def delete(self, doc_id: str) -> None:
         """Unlist first, then remove the passages, then the record: a crash leaves nothing listed half."""
@@ -263,6 +305,7 @@ class Store:
                                                             "pending_at": time.time()}])
         crash_point("unlisted")
         self.passages.delete(where={"doc_id": doc_id})
+        self.units.delete(where={"doc_id": doc_id})
         self.trees.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
         self.log_change(doc_id, "delete")
@@ -280,12 +323,14 @@ class Store:
             current, pending = meta.get("version") or "", meta.get("pending") or ""
             if not current:
                 self.passages.delete(where={"doc_id": doc_id})
+                self.units.delete(where={"doc_id": doc_id})
                 self.trees.delete(where={"doc_id": doc_id})
                 self.documents.delete(ids=[doc_id])
             else:
                 if pending and pending != current:
                     half = {"$and": [{"doc_id": doc_id}, {"version": pending}]}
                     self.passages.delete(where=half)
+                    self.units.delete(where=half)
                     self.trees.delete(where=half)
                 self.documents.update(ids=[doc_id], metadatas=[{**meta, "pending": ""}])
             self.log_change(doc_id, "put" if current else "delete")
@@ -337,10 +382,36 @@ class Store:
             log.warning("vectors not readable from Chroma (%s); the dense leg waits for the cache", e)
         return [out.get(k) for k in ids]
 
+    def unit_vectors(self, items: list[StoredPassage], units: list[list[str]]) -> list[np.ndarray | None]:
+        """Stored paragraph vectors of these passages (`units`: each one's paragraph texts), one (n, dim)
+        array per passage, None where any is missing (a Chroma server, or one this process wrote)."""
+        keys = [unit_ids(versioned(it.passage.id, it.version), texts) for it, texts in zip(items, units)]
+        flat = [k for ks in keys for k in ks]
+        found: dict[str, np.ndarray] = {}
+        try:
+            for i in range(0, len(flat), _BATCH):
+                got = self.units.get(ids=flat[i:i + _BATCH], include=["embeddings"])
+                found.update({k: np.asarray(v, dtype=np.float32) for k, v in zip(got["ids"], got["embeddings"])})
+        except Exception as e:   # as in `vectors`: a segment this process has not loaded
+            log.warning("paragraph vectors not readable from Chroma (%s); passages score by their own", e)
+        out: list[np.ndarray | None] = []
+        for ks in keys:
+            got_rows = [found.get(k) for k in ks]
+            out.append(np.stack(got_rows) if ks and all(v is not None for v in got_rows) else None)
+        return out
+
     def without_vectors(self) -> list[tuple[str, str, list[str]]]:
         """(doc id, version, passage ids) of current passages whose embeddings were never written."""
+        return self._todo({"dense": False})
+
+    def without_units(self) -> list[tuple[str, str, list[str]]]:
+        """(doc id, version, passage ids) of current passages with vectors but no paragraph vectors written
+        (written while maxP was off, or before they were stored; `$ne` also matches a missing flag)."""
+        return self._todo({"$and": [{"dense": True}, {"units": {"$ne": True}}]})
+
+    def _todo(self, where: dict) -> list[tuple[str, str, list[str]]]:
         versions = self.versions()
-        got = self.passages.get(where={"dense": False}, include=["metadatas"])
+        got = self.passages.get(where=where, include=["metadatas"])
         todo: dict[tuple[str, str], list[str]] = {}
         for meta in got["metadatas"]:
             if versions.get(meta["doc_id"]) == meta["version"]:
@@ -375,6 +446,12 @@ def versioned(passage_id: str, version: str) -> str:
     return f"{passage_id}@{version}"
 
 
+def unit_ids(stored_id: str, texts: list[str]) -> list[str]:
+    """A paragraph's stored id: its passage's, its place and its text's hash, so a change to how passages
+    are cut into paragraphs (index/maxp.py) finds no stale vector: those passages score by their own."""
+    return [f"{stored_id}#{i}.{hashlib.sha256(t.encode()).hexdigest()[:12]}" for i, t in enumerate(texts)]
+
+
 def _summary(doc_id: str, meta: dict) -> DocumentSummary:
     text = {k: (meta.get(k) or None) for k in ("doc_type", "number", "issuer", "place", "date", "title", "signer")}
     recipients = tuple(json.loads(meta.get("recipients") or "[]"))
@@ -393,4 +470,4 @@ def _stored(text: str, meta: dict) -> StoredPassage:
         citation=meta["citation"], text=text,
     )
     return StoredPassage(passage=passage, version=meta["version"], lex_text=meta.get("lex") or "",
-                         dense=bool(meta.get("dense")))
+                         dense=bool(meta.get("dense")), units=bool(meta.get("units")))
