@@ -15,24 +15,20 @@ half-written passages, so each document is whole or absent. Deleting unlists the
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 import uuid
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
 
 from core.errors import SotayError
 from core.settings import Settings
+from index.chroma import ExplicitOnly, chroma_client
+from index.paragraph_vectors import ParagraphVectors
 from ingest.records import DocMeta, Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
@@ -40,9 +36,6 @@ _BATCH = 2000
 # passages per write call: Chroma holds the GIL through a whole call, and every reader thread of the process
 # waits (measured on 2 busy cores, a 202 KB law's 158 passages: one call held it 512 ms, calls of 32 at most 138 ms)
 _WRITE_BATCH = 32
-# paragraph vectors per write call (a vector and two short fields each, no text), for the same reason: measured
-# idle, 4k already stored, median/max per call 32: 39/95 ms, 64: 50/103 ms, 128: 88/104 ms, 256: 129/156 ms
-_UNIT_BATCH = 64
 # 2: versioned passages, pending marks, change log; 3: ids take every header organisation line;
 # 4: section trees in their own collection, compressed (a write to a collection costs with the size of its
 #    records: with the trees inside, flipping one small record took 0.4-5 s at 40 laws)
@@ -76,27 +69,6 @@ class Change:
     op: str                       # "put" | "vectors" | "delete"
 
 
-class ExplicitOnly(EmbeddingFunction):
-    """Stands in for Chroma's default embedding function, which would download a model: refuse instead."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        raise SotayError("embeddings must be passed to Chroma explicitly")
-
-    @staticmethod
-    def name() -> str:
-        return "sotay-explicit"
-
-    def get_config(self) -> dict:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict) -> "ExplicitOnly":
-        return ExplicitOnly()
-
-
 def doc_fields(doc: Document) -> dict:
     """The document facts kept in its record's metadata (lists and filters read them without the tree)."""
     m = doc.meta
@@ -108,35 +80,6 @@ def doc_fields(doc: Document) -> dict:
         "ocr_confidence": -1.0 if m.ocr_confidence is None else float(m.ocr_confidence),
         "inferred_year": m.inferred_year or 0,   # the year filter finds an undated programme by its term
     }
-
-
-def chroma_client(settings: Settings):
-    no_telemetry = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=no_telemetry)
-    usable_dir(settings.data_dir)
-    usable_dir(settings.data_dir / "chroma")
-    return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
-
-
-def usable_dir(path) -> None:
-    """A local data dir takes writes (Chroma's SQLite, the lexical index, change marks), even to answer
-    questions. A file in the way, a read-only mount or missing rights is one clear line, not a traceback
-    from inside Chroma's native code."""
-    if path.exists() and not path.is_dir():
-        raise SotayError(f"{path} là một tệp, không phải thư mục: đặt SOTAY_DATA_DIR tới một thư mục "
-                         "(hoặc chuyển tệp đó đi)")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".sotay-probe-"):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise SotayError(f"không ghi được vào thư mục dữ liệu {path} ({reason}). Sổ tay cần quyền ghi ở "
-                         "SOTAY_DATA_DIR, kể cả khi chỉ trả lời câu hỏi: cấp quyền ghi, hoặc chép chỉ mục "
-                         "sang một thư mục ghi được.") from exc
 
 
 class Store:
@@ -161,11 +104,7 @@ class Store:
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
         # each version's section tree, written once at its commit and read only by /documents/{id}
         self.trees = self.client.get_or_create_collection(f"{base}_trees", embedding_function=ExplicitOnly())
-        # paragraph vectors (maxP, index/maxp.py), one record per paragraph tied to its passage's version, so a
-        # replica with its own embedding cache ranks with them too. Their own collection: the passages' records
-        # stay as small as they were (a write costs with the size of its records), and a data dir written
-        # before this collection existed simply has none (its passages score by their own vectors)
-        self.units = self.client.get_or_create_collection(f"{base}_units", embedding_function=ExplicitOnly())
+        self.units = ParagraphVectors(self.client, base)   # maxP, index/paragraph_vectors.py
         self.changes = self.client.get_or_create_collection(f"{base}_changes", embedding_function=ExplicitOnly())
         self.own_changes: set[str] = set()   # changes this process made: its readers are already up to date
 
@@ -266,10 +205,10 @@ class Store:
         """Write one version's passage vectors. With `units` (each passage's paragraph texts, index/maxp.py)
         and their vectors (one row per text, in order), those are written first: a reader that sees a
         passage's vector finds its paragraphs too."""
-        if units is not None:
-            self._write_units(doc_id, version, passage_ids, units, unit_vectors)
-        flags = {"dense": True, "units": True} if units is not None else {"dense": True}
         ids = [versioned(pid, version) for pid in passage_ids]
+        if units is not None:
+            self.units.write(doc_id, version, ids, units, unit_vectors)
+        flags = {"dense": True, "units": True} if units is not None else {"dense": True}
         for i in range(0, len(ids), _WRITE_BATCH):
             chunk = slice(i, i + _WRITE_BATCH)
             self.passages.update(ids=ids[chunk], embeddings=vectors[chunk].tolist(),
@@ -280,24 +219,12 @@ class Store:
                   unit_vectors: np.ndarray) -> None:
         """Paragraph vectors for passages whose own vectors are already written (written while maxP was off,
         or before paragraph vectors were stored)."""
-        self._write_units(doc_id, version, passage_ids, units, unit_vectors)
         ids = [versioned(pid, version) for pid in passage_ids]
+        self.units.write(doc_id, version, ids, units, unit_vectors)
         for i in range(0, len(ids), _WRITE_BATCH):
             chunk = ids[i:i + _WRITE_BATCH]
             self.passages.update(ids=chunk, metadatas=[{"units": True}] * len(chunk))
         self.log_change(doc_id, "vectors")
-
-    def _write_units(self, doc_id: str, version: str, passage_ids: list[str], units: list[list[str]],
-                     vectors: np.ndarray | None) -> None:
-        ids = [k for pid, texts in zip(passage_ids, units) for k in unit_ids(versioned(pid, version), texts)]
-        if not ids:
-            return
-        if vectors is None or len(vectors) != len(ids):
-            raise ValueError(f"{len(ids)} paragraph units, {0 if vectors is None else len(vectors)} vectors")
-        meta = {"doc_id": doc_id, "version": version}
-        for i in range(0, len(ids), _UNIT_BATCH):
-            chunk = slice(i, i + _UNIT_BATCH)
-            self.units.upsert(ids=ids[chunk], embeddings=vectors[chunk].tolist(), metadatas=[meta] * len(ids[chunk]))
 
     def delete(self, doc_id: str) -> None:
         """Unlist first, then remove the passages, then the record: a crash leaves nothing listed half."""
@@ -387,20 +314,7 @@ class Store:
     def unit_vectors(self, items: list[StoredPassage], units: list[list[str]]) -> list[np.ndarray | None]:
         """Stored paragraph vectors of these passages (`units`: each one's paragraph texts), one (n, dim)
         array per passage, None where any is missing (a Chroma server, or one this process wrote)."""
-        keys = [unit_ids(versioned(it.passage.id, it.version), texts) for it, texts in zip(items, units)]
-        flat = [k for ks in keys for k in ks]
-        found: dict[str, np.ndarray] = {}
-        try:
-            for i in range(0, len(flat), _BATCH):
-                got = self.units.get(ids=flat[i:i + _BATCH], include=["embeddings"])
-                found.update({k: np.asarray(v, dtype=np.float32) for k, v in zip(got["ids"], got["embeddings"])})
-        except Exception as e:   # as in `vectors`: a segment this process has not loaded
-            log.warning("paragraph vectors not readable from Chroma (%s); passages score by their own", e)
-        out: list[np.ndarray | None] = []
-        for ks in keys:
-            got_rows = [found.get(k) for k in ks]
-            out.append(np.stack(got_rows) if ks and all(v is not None for v in got_rows) else None)
-        return out
+        return self.units.read([versioned(it.passage.id, it.version) for it in items], units)
 
     def without_vectors(self) -> list[tuple[str, str, list[str]]]:
         """(doc id, version, passage ids) of current passages whose embeddings were never written."""
@@ -446,12 +360,6 @@ def unpack(text: str) -> dict:
 def versioned(passage_id: str, version: str) -> str:
     """The stored id: the same passage of two versions of a document must not overwrite each other."""
     return f"{passage_id}@{version}"
-
-
-def unit_ids(stored_id: str, texts: list[str]) -> list[str]:
-    """A paragraph's stored id: its passage's, its place and its text's hash, so a change to how passages
-    are cut into paragraphs (index/maxp.py) finds no stale vector: those passages score by their own."""
-    return [f"{stored_id}#{i}.{hashlib.sha256(t.encode()).hexdigest()[:12]}" for i, t in enumerate(texts)]
 
 
 def _summary(doc_id: str, meta: dict) -> DocumentSummary:

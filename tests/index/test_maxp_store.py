@@ -10,8 +10,9 @@ from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder
 from index.maxp import units
+from index.paragraph_vectors import unit_ids
 from index.search import Searcher, Tuning
-from index.store import Store, unit_ids, versioned
+from index.store import Store, versioned
 from tests.conftest import seed_files
 
 QUERIES = ["bồi dưỡng nghiệp vụ cho cán bộ công đoàn cơ sở", "kinh phí thực hiện chương trình",
@@ -40,7 +41,7 @@ def test_paragraph_vectors_are_written_with_their_passages_and_deleted_with_thei
     text = seed.read_text(encoding="utf-8")
     assert indexer.add_text(text, seed.name).status == "added"
     wanted = stored_units(store)
-    assert len(wanted) > 10 and set(store.units.get(include=[])["ids"]) == wanted
+    assert len(wanted) > 10 and set(store.units.collection.get(include=[])["ids"]) == wanted
     items = store.current_passages()
     assert all(it.units for it in items)      # flagged, also those of one paragraph (which have none)
     texts = [units(it.passage.heading_path, it.passage.text) for it in items]
@@ -53,7 +54,7 @@ def test_paragraph_vectors_are_written_with_their_passages_and_deleted_with_thei
     # an update replaces the old version's paragraphs (only the new version's remain)
     edited = text.replace("Từ nguồn tài chính Công đoàn tỉnh hằng năm", "Từ nguồn tài chính và xã hội hóa")
     assert indexer.add_text(edited, seed.name).status == "updated"
-    assert set(store.units.get(include=[])["ids"]) == stored_units(store) != wanted
+    assert set(store.units.collection.get(include=[])["ids"]) == stored_units(store) != wanted
 
     indexer.delete(store.list_documents()[0].id)
     assert store.units.count() == 0
@@ -85,7 +86,7 @@ def test_a_data_dir_without_paragraph_vectors_searches_and_then_gets_them(tmp_pa
     store, _, indexer, _ = open_index(tmp_path, "cache", paragraphs=False)
     for f in seed_files()[:3]:
         indexer.add_file(f)
-    store.client.delete_collection(store.units.name)
+    store.client.delete_collection(store.units.collection.name)
     ids = store.passages.get(include=[])["ids"]
     store.passages.update(ids=ids, metadatas=[{"units": None}] * len(ids))   # the flag did not exist
 
@@ -102,7 +103,7 @@ def test_a_data_dir_without_paragraph_vectors_searches_and_then_gets_them(tmp_pa
     assert indexer.embed_missing() == n_passages
     wanted = stored_units(store)
     assert cache.misses == len(wanted)               # the paragraphs only: the passage vectors were written
-    assert set(store.units.get(include=[])["ids"]) == wanted
+    assert set(store.units.collection.get(include=[])["ids"]) == wanted
     assert len(searcher.view.unit_row) == len(wanted)    # this process's view took them in
     assert indexer.embed_missing() == 0
 
