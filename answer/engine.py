@@ -208,8 +208,8 @@ class Engine:
         return results
 
     def missing_vectors(self) -> int:
-        """Passages searchable by words whose embeddings are not written yet."""
-        return sum(len(pids) for _, _, pids in self.store.without_vectors())
+        """Passages searchable by words whose embeddings (or, maxP on, paragraph vectors) are not written yet."""
+        return sum(len(pids) for _, _, _, pids in self.indexer.missing())
 
     @contextlib.contextmanager
     def _applied_together(self):

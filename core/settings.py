@@ -14,8 +14,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     collection: str = "sotay"
     # paragraph vectors for the dense leg (index/maxp.py): off, rerank the fused head, or fuse over all.
-    # rerank gains ALQAC .03 hit@1; off by default until replicas can read paragraph vectors from Chroma
-    maxp: Literal["off", "rerank", "fuse"] = "off"
+    # rerank gains ALQAC .03 hit@1; they are stored in Chroma, so every replica ranks with them
+    # (off: ingest embeds no paragraphs, search reads none)
+    maxp: Literal["off", "rerank", "fuse"] = "rerank"
     maxp_depth: int = 10
 
     api_key: str | None = None

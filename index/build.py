@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 import ingest as ingest_package
 from core.errors import IngestError
 from index.analyze import analyze
@@ -29,6 +31,7 @@ from ingest.records import Document, DocumentSummary, Passage
 log = logging.getLogger(__name__)
 Notify = Callable[[str], None]             # a document changed: bring readers up to date
 Progress = Callable[[str, float], None]    # (stage in Vietnamese, share done 0..1)
+Embed = Callable[[str, str, list[Passage]], None]   # (doc id, version, passages): embed and write them
 
 
 @dataclass(frozen=True)
@@ -132,8 +135,8 @@ class Indexer:
     runs it in one worker at a time."""
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
-                 limits: ReadLimits | None = None, paragraphs: bool = False):
-        self.paragraphs = paragraphs   # also embed paragraph units for maxP (index/maxp.py)
+                 limits: ReadLimits | None = None, paragraphs: bool = True):
+        self.paragraphs = paragraphs   # also embed and store paragraph units for maxP (index/maxp.py)
         self.store = store
         self.limits = limits or ReadLimits()   # archive size/ratio, PDF pages, time: from settings
         self.embedder = embedder
@@ -199,25 +202,49 @@ class Indexer:
                           document=doc.summary(), previous=previous)
 
     def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
+        """Embed passages (and, for maxP, their paragraphs) and write them to the store together."""
         vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
-        if self.paragraphs:   # only into the cache, where search reads them once the passage vectors are set
-            self.cache.embed(self.embedder, [u for p in passages for u in units(p.heading_path, p.text)])
+        texts, unit_vectors = self._embed_units(passages)
         crash_point("embedded")
         if self.store.versions([doc_id]).get(doc_id) != version:
             return   # replaced or deleted while it was being embedded
-        self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors)
+        self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors, texts, unit_vectors)
         self.notify(doc_id)
 
+    def embed_units(self, doc_id: str, version: str, passages: list[Passage]) -> None:
+        """Only the paragraph vectors, for passages whose own vectors are written (maxP turned on later, or
+        a data dir from before paragraph vectors were stored): the passage vectors are not touched."""
+        texts, unit_vectors = self._embed_units(passages)
+        if texts is None or self.store.versions([doc_id]).get(doc_id) != version:
+            return
+        self.store.set_units(doc_id, version, [p.id for p in passages], texts, unit_vectors)
+        self.notify(doc_id)
+
+    def _embed_units(self, passages: list[Passage]) -> tuple[list[list[str]] | None, np.ndarray | None]:
+        if not self.paragraphs:
+            return None, None
+        texts = [units(p.heading_path, p.text) for p in passages]
+        return texts, self.cache.embed(self.embedder, [u for ts in texts for u in ts])
+
+    def missing(self) -> list[tuple[Embed, str, str, list[str]]]:
+        """What `embed_missing` would write: (how, doc id, version, passage ids), passages without vectors
+        first, then (maxP on) passages with vectors but without paragraph vectors."""
+        todo = [(self.embed_document, d, v, pids) for d, v, pids in self.store.without_vectors()]
+        if self.paragraphs:
+            todo += [(self.embed_units, d, v, pids) for d, v, pids in self.store.without_units()]
+        return todo
+
     def embed_missing(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Write the embeddings an interrupted or lexical-first ingest left out; returns passages done."""
-        todo = self.store.without_vectors()
-        total = sum(len(pids) for _, _, pids in todo)
+        """Write the embeddings an interrupted or lexical-first ingest left out, and the paragraph vectors of
+        passages written without them; returns passages done."""
+        todo = self.missing()
+        total = sum(len(pids) for _, _, _, pids in todo)
         done = 0
-        for doc_id, version, pids in todo:
+        for embed, doc_id, version, pids in todo:
             wanted = set(pids)
             passages = [it.passage for it in self.store.current_passages([doc_id]) if it.passage.id in wanted]
             if passages:
-                self.embed_document(doc_id, version, passages)
+                embed(doc_id, version, passages)
             done += len(pids)
             if progress is not None:
                 progress(done, total)

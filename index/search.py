@@ -45,9 +45,9 @@ class Tuning:
     dense_accented: float = DENSE_WEIGHT_ACCENTED
     dense_restored: float = DENSE_WEIGHT_RESTORED
     named_boost: float = NAMED_BOOST
-    # paragraph vectors (index/maxp.py): off, rerank the head, or fuse over all. Off by default: paragraph
-    # vectors live in the embedding cache only, so a replica with its own cache would rank differently
-    maxp: str = "off"
+    # paragraph vectors (index/maxp.py): off, rerank the head (the default), or fuse over all. They are
+    # stored in Chroma beside the passages, so a replica with its own embedding cache ranks the same
+    maxp: str = "rerank"
     maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
     maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
 
@@ -223,8 +223,9 @@ class Searcher:
         return vectors
 
     def _units_of(self, items: list[StoredPassage], vectors: list[np.ndarray | None]) -> list[np.ndarray | None] | None:
-        """Paragraph vectors of the passages whose own vector is written, from the embedding cache (the
-        indexer writes them there before the passage vectors); a passage missing any scores by its own."""
+        """Paragraph vectors of the passages whose own vector is written, from the shared embedding cache,
+        else from Chroma (a replica with its own cache). A passage missing any scores by its own vector:
+        one written while maxP was off, or into a data dir from before paragraph vectors were stored."""
         if self.tuning.maxp == "off":
             return None
         texts = [units(it.passage.heading_path, it.passage.text) if v is not None else []
@@ -236,6 +237,11 @@ class Searcher:
             got = found[at:at + len(ts)]
             at += len(ts)
             out.append(np.stack(got) if ts and all(v is not None for v in got) else None)
+        missing = [i for i, (it, ts) in enumerate(zip(items, texts)) if ts and out[i] is None and it.units]
+        if missing:
+            stored = self.store.unit_vectors([items[i] for i in missing], [texts[i] for i in missing])
+            for i, u in zip(missing, stored):
+                out[i] = u
         return out
 
     def save(self) -> None:

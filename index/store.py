@@ -1,6 +1,7 @@
-"""Chroma holds everything durable: passages (text, metadata, lexical tokens, embeddings), one record per
-document (metadata + section tree) and a change log. Both search legs are derived from what is stored
-here, so processes and replicas sharing one data dir or one Chroma server agree.
+"""Chroma holds everything durable: passages (text, metadata, lexical tokens, embeddings), their paragraph
+vectors (maxP, index/maxp.py), one record per document (metadata + section tree) and a change log. Both
+search legs are derived from what is stored here, so processes and replicas sharing one data dir or one
+Chroma server agree.
 
 Versions and crash safety. A document's passages carry the version (content hash) they belong to, and its
 record names the current `version` and, while a write is under way, the `pending` one:
@@ -17,20 +18,17 @@ import base64
 import json
 import logging
 import os
-import tempfile
 import time
 import uuid
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
 
 from core.errors import SotayError
 from core.settings import Settings
+from index.chroma import ExplicitOnly, chroma_client
+from index.paragraph_vectors import ParagraphVectors
 from ingest.records import DocMeta, Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
@@ -54,6 +52,9 @@ class StoredPassage:
     version: str
     lex_text: str                 # the BM25 tokens, space-joined: split only when the lexical index is built
     dense: bool                   # False until the document's embeddings are written
+    # True once its paragraph vectors are written (maxP), even when it has none (a single paragraph);
+    # False for passages written while maxP was off, or into a data dir older than stored paragraphs
+    units: bool = False
 
     @property
     def lex(self) -> list[str]:
@@ -68,27 +69,6 @@ class Change:
     op: str                       # "put" | "vectors" | "delete"
 
 
-class ExplicitOnly(EmbeddingFunction):
-    """Stands in for Chroma's default embedding function, which would download a model: refuse instead."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        raise SotayError("embeddings must be passed to Chroma explicitly")
-
-    @staticmethod
-    def name() -> str:
-        return "sotay-explicit"
-
-    def get_config(self) -> dict:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict) -> "ExplicitOnly":
-        return ExplicitOnly()
-
-
 def doc_fields(doc: Document) -> dict:
     """The document facts kept in its record's metadata (lists and filters read them without the tree)."""
     m = doc.meta
@@ -100,35 +80,6 @@ def doc_fields(doc: Document) -> dict:
         "ocr_confidence": -1.0 if m.ocr_confidence is None else float(m.ocr_confidence),
         "inferred_year": m.inferred_year or 0,   # the year filter finds an undated programme by its term
     }
-
-
-def chroma_client(settings: Settings):
-    no_telemetry = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=no_telemetry)
-    usable_dir(settings.data_dir)
-    usable_dir(settings.data_dir / "chroma")
-    return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
-
-
-def usable_dir(path) -> None:
-    """A local data dir takes writes (Chroma's SQLite, the lexical index, change marks), even to answer
-    questions. A file in the way, a read-only mount or missing rights is one clear line, not a traceback
-    from inside Chroma's native code."""
-    if path.exists() and not path.is_dir():
-        raise SotayError(f"{path} là một tệp, không phải thư mục: đặt SOTAY_DATA_DIR tới một thư mục "
-                         "(hoặc chuyển tệp đó đi)")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".sotay-probe-"):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise SotayError(f"không ghi được vào thư mục dữ liệu {path} ({reason}). Sổ tay cần quyền ghi ở "
-                         "SOTAY_DATA_DIR, kể cả khi chỉ trả lời câu hỏi: cấp quyền ghi, hoặc chép chỉ mục "
-                         "sang một thư mục ghi được.") from exc
 
 
 class Store:
@@ -153,6 +104,7 @@ class Store:
         self.documents = self.client.get_or_create_collection(f"{base}_documents", embedding_function=ExplicitOnly())
         # each version's section tree, written once at its commit and read only by /documents/{id}
         self.trees = self.client.get_or_create_collection(f"{base}_trees", embedding_function=ExplicitOnly())
+        self.units = ParagraphVectors(self.client, base)   # maxP, index/paragraph_vectors.py
         self.changes = self.client.get_or_create_collection(f"{base}_changes", embedding_function=ExplicitOnly())
         self.own_changes: set[str] = set()   # changes this process made: its readers are already up to date
 
@@ -227,7 +179,7 @@ class Store:
                 metadatas=[
                     {"doc_id": doc_id, "version": version, "section_id": p.section_id, "citation": p.citation,
                      "passage_id": p.id, "heading_path": json.dumps(list(p.heading_path), ensure_ascii=False),
-                     "lex": " ".join(tokens), "dense": vectors is not None}
+                     "lex": " ".join(tokens), "dense": vectors is not None, "units": False}
                     for p, tokens in zip(passages[chunk], lex[chunk])
                 ],
             )
@@ -244,15 +196,34 @@ class Store:
         crash_point("flipped")
         other = {"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]}
         self.passages.delete(where=other)
+        self.units.delete(where=other)
         self.trees.delete(where=other)
         self.log_change(doc.id, "put")
 
-    def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray) -> None:
+    def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray,
+                    units: list[list[str]] | None = None, unit_vectors: np.ndarray | None = None) -> None:
+        """Write one version's passage vectors. With `units` (each passage's paragraph texts, index/maxp.py)
+        and their vectors (one row per text, in order), those are written first: a reader that sees a
+        passage's vector finds its paragraphs too."""
         ids = [versioned(pid, version) for pid in passage_ids]
+        if units is not None:
+            self.units.write(doc_id, version, ids, units, unit_vectors)
+        flags = {"dense": True, "units": True} if units is not None else {"dense": True}
         for i in range(0, len(ids), _WRITE_BATCH):
             chunk = slice(i, i + _WRITE_BATCH)
             self.passages.update(ids=ids[chunk], embeddings=vectors[chunk].tolist(),
-                                 metadatas=[{"dense": True}] * len(ids[chunk]))
+                                 metadatas=[flags] * len(ids[chunk]))
+        self.log_change(doc_id, "vectors")
+
+    def set_units(self, doc_id: str, version: str, passage_ids: list[str], units: list[list[str]],
+                  unit_vectors: np.ndarray) -> None:
+        """Paragraph vectors for passages whose own vectors are already written (written while maxP was off,
+        or before paragraph vectors were stored)."""
+        ids = [versioned(pid, version) for pid in passage_ids]
+        self.units.write(doc_id, version, ids, units, unit_vectors)
+        for i in range(0, len(ids), _WRITE_BATCH):
+            chunk = ids[i:i + _WRITE_BATCH]
+            self.passages.update(ids=chunk, metadatas=[{"units": True}] * len(chunk))
         self.log_change(doc_id, "vectors")
 
     def delete(self, doc_id: str) -> None:
@@ -263,6 +234,7 @@ class Store:
                                                             "pending_at": time.time()}])
         crash_point("unlisted")
         self.passages.delete(where={"doc_id": doc_id})
+        self.units.delete(where={"doc_id": doc_id})
         self.trees.delete(where={"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
         self.log_change(doc_id, "delete")
@@ -280,12 +252,14 @@ class Store:
             current, pending = meta.get("version") or "", meta.get("pending") or ""
             if not current:
                 self.passages.delete(where={"doc_id": doc_id})
+                self.units.delete(where={"doc_id": doc_id})
                 self.trees.delete(where={"doc_id": doc_id})
                 self.documents.delete(ids=[doc_id])
             else:
                 if pending and pending != current:
                     half = {"$and": [{"doc_id": doc_id}, {"version": pending}]}
                     self.passages.delete(where=half)
+                    self.units.delete(where=half)
                     self.trees.delete(where=half)
                 self.documents.update(ids=[doc_id], metadatas=[{**meta, "pending": ""}])
             self.log_change(doc_id, "put" if current else "delete")
@@ -337,10 +311,23 @@ class Store:
             log.warning("vectors not readable from Chroma (%s); the dense leg waits for the cache", e)
         return [out.get(k) for k in ids]
 
+    def unit_vectors(self, items: list[StoredPassage], units: list[list[str]]) -> list[np.ndarray | None]:
+        """Stored paragraph vectors of these passages (`units`: each one's paragraph texts), one (n, dim)
+        array per passage, None where any is missing (a Chroma server, or one this process wrote)."""
+        return self.units.read([versioned(it.passage.id, it.version) for it in items], units)
+
     def without_vectors(self) -> list[tuple[str, str, list[str]]]:
         """(doc id, version, passage ids) of current passages whose embeddings were never written."""
+        return self._todo({"dense": False})
+
+    def without_units(self) -> list[tuple[str, str, list[str]]]:
+        """(doc id, version, passage ids) of current passages with vectors but no paragraph vectors written
+        (written while maxP was off, or before they were stored; `$ne` also matches a missing flag)."""
+        return self._todo({"$and": [{"dense": True}, {"units": {"$ne": True}}]})
+
+    def _todo(self, where: dict) -> list[tuple[str, str, list[str]]]:
         versions = self.versions()
-        got = self.passages.get(where={"dense": False}, include=["metadatas"])
+        got = self.passages.get(where=where, include=["metadatas"])
         todo: dict[tuple[str, str], list[str]] = {}
         for meta in got["metadatas"]:
             if versions.get(meta["doc_id"]) == meta["version"]:
@@ -393,4 +380,4 @@ def _stored(text: str, meta: dict) -> StoredPassage:
         citation=meta["citation"], text=text,
     )
     return StoredPassage(passage=passage, version=meta["version"], lex_text=meta.get("lex") or "",
-                         dense=bool(meta.get("dense")))
+                         dense=bool(meta.get("dense")), units=bool(meta.get("units")))

@@ -13,6 +13,8 @@ import pytest
 
 from answer.engine import Engine
 from core.settings import Settings
+from index.maxp import units
+from index.search import Tuning
 from tests.conftest import seed_files
 
 
@@ -60,6 +62,7 @@ def test_replicas_share_one_chroma_server(chroma_url, tmp_path, cache_dir):
         assert reader.stats()["passages"] == writer.stats()["passages"] > 0
         assert [h.passage_id for h in reader.search("luân chuyển cán bộ ít nhất 3 năm", k=5)] == expected
         assert reader.searcher.view.has_vector.all()      # vectors read from the server, not a local cache
+        same_maxp_ranking(writer, reader)
         assert (tmp_path / "b" / "lexical").is_dir()
         assert not (tmp_path / "b" / "chroma").exists()   # nothing stored locally
 
@@ -73,3 +76,23 @@ def test_replicas_share_one_chroma_server(chroma_url, tmp_path, cache_dir):
     finally:
         reader.close()
         writer.close()
+
+
+def same_maxp_ranking(writer: Engine, reader: Engine) -> None:
+    """The reader's embedding cache never saw the paragraphs: it reads their vectors from the server and
+    ranks as the writer does, also where the paragraphs change the ranking (questions from passage tails)."""
+    view = writer.searcher.view
+    assert len(reader.searcher.view.unit_row) == len(view.unit_row) > view.size
+    tails = [units(p.heading_path, p.text)[-1].split("\n")[-1][:200] for p in view.passages
+             if len(p.text) > 1300 and len(units(p.heading_path, p.text)) > 2]
+    assert len(tails) >= 3
+    reranked = 0
+    for q in tails[:8]:
+        mine = writer.searcher.rank(q)[:10]
+        theirs = reader.searcher.rank(q)[:10]
+        assert [pid for pid, _ in theirs] == [pid for pid, _ in mine]
+        assert [s for _, s in theirs] == pytest.approx([s for _, s in mine], abs=1e-4)
+        reader.searcher.tuning = Tuning(maxp="off")
+        reranked += [pid for pid, _ in reader.searcher.rank(q)[:10]] != [pid for pid, _ in mine]
+        reader.searcher.tuning = Tuning(maxp="rerank")
+    assert reranked   # the paragraphs did change some of these rankings

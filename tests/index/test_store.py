@@ -197,8 +197,10 @@ def test_delete_killed_half_way_is_finished_by_recovery(tmp_path, clean):
     assert doc_id not in seen["listed"] and doc_id not in seen["rows"]
     engine = Engine.open(Settings(data_dir=data, cache_dir=cache, embed_model="fake"), watch=False)
     try:
+        assert engine.store.units.collection.get(where={"doc_id": doc_id}, include=[])["ids"]   # paragraphs stored
         assert engine.store.recover(older_than=0) == [doc_id]
         assert not engine.store.passages.get(where={"doc_id": doc_id}, include=[])["ids"]
+        assert not engine.store.units.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
     finally:
         engine.close()
 

@@ -1,0 +1,63 @@
+"""Connecting to Chroma: a server (SOTAY_CHROMA_URL) or a local data dir, and the embedding function that
+keeps Chroma from ever downloading a model."""
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+
+from core.errors import SotayError
+from core.settings import Settings
+
+
+class ExplicitOnly(EmbeddingFunction):
+    """Stands in for Chroma's default embedding function, which would download a model: refuse instead."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise SotayError("embeddings must be passed to Chroma explicitly")
+
+    @staticmethod
+    def name() -> str:
+        return "sotay-explicit"
+
+    def get_config(self) -> dict:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict) -> "ExplicitOnly":
+        return ExplicitOnly()
+
+
+def chroma_client(settings: Settings):
+    no_telemetry = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                   ssl=url.scheme == "https", settings=no_telemetry)
+    usable_dir(settings.data_dir)
+    usable_dir(settings.data_dir / "chroma")
+    return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
+
+
+def usable_dir(path) -> None:
+    """A local data dir takes writes (Chroma's SQLite, the lexical index, change marks), even to answer
+    questions. A file in the way, a read-only mount or missing rights is one clear line, not a traceback
+    from inside Chroma's native code."""
+    if path.exists() and not path.is_dir():
+        raise SotayError(f"{path} là một tệp, không phải thư mục: đặt SOTAY_DATA_DIR tới một thư mục "
+                         "(hoặc chuyển tệp đó đi)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".sotay-probe-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SotayError(f"không ghi được vào thư mục dữ liệu {path} ({reason}). Sổ tay cần quyền ghi ở "
+                         "SOTAY_DATA_DIR, kể cả khi chỉ trả lời câu hỏi: cấp quyền ghi, hoặc chép chỉ mục "
+                         "sang một thư mục ghi được.") from exc
