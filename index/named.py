@@ -31,7 +31,7 @@ def keys_for(name: str, doc_type: str | None, number: str | None, title: str | N
     keys: set[str] = set()
     kind = _norm(doc_type or "").strip()
     subject = _norm(title or "").strip()
-    if kind and subject and len(subject.split()) <= 8:
+    if kind and subject and (len(subject.split()) <= 8 or kind in ("luat", "bo luat")):   # a law by its full name
         keys.add(f"{kind} {subject}")
         if kind == "bo luat":            # "Luật Lao động" names "Bộ luật Lao động" too
             keys.add(f"luat {subject}")

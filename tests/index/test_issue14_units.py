@@ -48,6 +48,10 @@ def test_named_documents_resolve_by_name_number_and_term():
     assert resolve("Kết quả 5 năm thực hiện NQ 03", LAWS) == {"bc"}
     assert resolve("chương trình hành động nhiệm kỳ 2023-2028 có mấy nhiệm vụ", LAWS) == {"cth"}
     assert resolve("Luật Lao động quy định thời giờ làm việc", LAWS) == {"bll"}
+    subject = "Người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng"   # a law's name over 8 words
+    long_name = NamedDoc("nlđ", keys_for(f"Luật {subject} số 69/2020/QH14", "Luật", "69/2020/QH14", subject))
+    assert resolve("Luật Người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng quy định gì về ký quỹ",
+                   [*LAWS, long_name]) == {"nlđ"}
 
 
 def test_named_documents_ignore_questions_that_name_none():
