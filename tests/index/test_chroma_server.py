@@ -89,9 +89,12 @@ def same_maxp_ranking(writer: Engine, reader: Engine) -> None:
     reranked = 0
     for q in tails[:8]:
         mine = writer.searcher.rank(q)[:10]
-        theirs = reader.searcher.rank(q)[:10]
-        assert [pid for pid, _ in theirs] == [pid for pid, _ in mine]
-        assert [s for _, s in theirs] == pytest.approx([s for _, s in mine], abs=1e-4)
+        theirs = reader.searcher.rank(q)
+        # the same scores in the same order, each passage with its own score in the other's ranking. Not the
+        # same ids in the same order: below the rescored head, passages share the head's floor score, and
+        # such ties fall by float noise in the query vector (an idle machine embeds it on two threads)
+        assert [s for _, s in theirs[:10]] == pytest.approx([s for _, s in mine], abs=1e-4)
+        assert [dict(theirs).get(pid) for pid, _ in mine] == pytest.approx([s for _, s in mine], abs=1e-4)
         reader.searcher.tuning = Tuning(maxp="off")
         reranked += [pid for pid, _ in reader.searcher.rank(q)[:10]] != [pid for pid, _ in mine]
         reader.searcher.tuning = Tuning(maxp="rerank")
