@@ -194,10 +194,7 @@ class Store:
                               metadatas=[{**doc_fields(doc), "version": version, "pending": "",
                                           "file_key": file_key, "n_passages": n_passages}])
         crash_point("flipped")
-        other = {"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]}
-        self.passages.delete(where=other)
-        self.units.delete(where=other)
-        self.trees.delete(where=other)
+        self._drop({"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
         self.log_change(doc.id, "put")
 
     def set_vectors(self, doc_id: str, version: str, passage_ids: list[str], vectors: np.ndarray,
@@ -208,11 +205,7 @@ class Store:
         ids = [versioned(pid, version) for pid in passage_ids]
         if units is not None:
             self.units.write(doc_id, version, ids, units, unit_vectors)
-        flags = {"dense": True, "units": True} if units is not None else {"dense": True}
-        for i in range(0, len(ids), _WRITE_BATCH):
-            chunk = slice(i, i + _WRITE_BATCH)
-            self.passages.update(ids=ids[chunk], embeddings=vectors[chunk].tolist(),
-                                 metadatas=[flags] * len(ids[chunk]))
+        self._flag(ids, {"dense": True, "units": True} if units is not None else {"dense": True}, vectors)
         self.log_change(doc_id, "vectors")
 
     def set_units(self, doc_id: str, version: str, passage_ids: list[str], units: list[list[str]],
@@ -221,10 +214,21 @@ class Store:
         or before paragraph vectors were stored)."""
         ids = [versioned(pid, version) for pid in passage_ids]
         self.units.write(doc_id, version, ids, units, unit_vectors)
-        for i in range(0, len(ids), _WRITE_BATCH):
-            chunk = ids[i:i + _WRITE_BATCH]
-            self.passages.update(ids=chunk, metadatas=[{"units": True}] * len(chunk))
+        self._flag(ids, {"units": True})
         self.log_change(doc_id, "vectors")
+
+    def _flag(self, ids: list[str], flags: dict, vectors: np.ndarray | None = None) -> None:
+        """Set these flags (and vectors) on stored passages, in calls small enough for readers to go on."""
+        for i in range(0, len(ids), _WRITE_BATCH):
+            chunk = slice(i, i + _WRITE_BATCH)
+            extra = {} if vectors is None else {"embeddings": vectors[chunk].tolist()}
+            self.passages.update(ids=ids[chunk], metadatas=[flags] * len(ids[chunk]), **extra)
+
+    def _drop(self, where: dict) -> None:
+        """Delete what belongs to these documents or versions from every per-version collection."""
+        self.passages.delete(where=where)
+        self.units.delete(where=where)
+        self.trees.delete(where=where)
 
     def delete(self, doc_id: str) -> None:
         """Unlist first, then remove the passages, then the record: a crash leaves nothing listed half."""
@@ -233,9 +237,7 @@ class Store:
             self.documents.update(ids=[doc_id], metadatas=[{**meta, "version": "", "pending": "delete",
                                                             "pending_at": time.time()}])
         crash_point("unlisted")
-        self.passages.delete(where={"doc_id": doc_id})
-        self.units.delete(where={"doc_id": doc_id})
-        self.trees.delete(where={"doc_id": doc_id})
+        self._drop({"doc_id": doc_id})
         self.documents.delete(ids=[doc_id])
         self.log_change(doc_id, "delete")
 
@@ -251,16 +253,11 @@ class Store:
             cleaned.append(doc_id)
             current, pending = meta.get("version") or "", meta.get("pending") or ""
             if not current:
-                self.passages.delete(where={"doc_id": doc_id})
-                self.units.delete(where={"doc_id": doc_id})
-                self.trees.delete(where={"doc_id": doc_id})
+                self._drop({"doc_id": doc_id})
                 self.documents.delete(ids=[doc_id])
             else:
                 if pending and pending != current:
-                    half = {"$and": [{"doc_id": doc_id}, {"version": pending}]}
-                    self.passages.delete(where=half)
-                    self.units.delete(where=half)
-                    self.trees.delete(where=half)
+                    self._drop({"$and": [{"doc_id": doc_id}, {"version": pending}]})
                 self.documents.update(ids=[doc_id], metadatas=[{**meta, "pending": ""}])
             self.log_change(doc_id, "put" if current else "delete")
             log.warning("recovered an interrupted write of %s", doc_id)
