@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from answer.question import defined_term, defines, intents, topic
+from answer.question import intents, topic
 from answer.records import Answer, Citation
 from answer.units import (
     ARTICLE,
@@ -24,6 +24,7 @@ from answer.units import (
 )
 from core.text import MAX_QUESTION, fold
 from index.analyze import folded_terms
+from index.defined import asked_term, defines
 from index.named import mentions, named_docs, without_mentions
 from index.records import Hit
 from ingest.cite import organisation
@@ -137,7 +138,7 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
     top_score = pool[0].score or 1.0
-    term = defined_term(question)
+    term = asked_term(without_mentions(question, found))
     best_of_doc: dict[str, Pick] = {}
     for rank, hit in enumerate(pool[:PASSAGES]):
         pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term)

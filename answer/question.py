@@ -1,5 +1,6 @@
 """What a question asks, read before any passage: its intents (a number, a list, several sources, who,
-which document), its topic without the framing words, and the term a "X là gì?" question defines."""
+which document) and its topic without the framing words. The term a "X là gì?" question asks about is read
+by index/defined.py, which search uses too."""
 from __future__ import annotations
 
 import re
@@ -46,21 +47,6 @@ def topic(question: str) -> str:
         if rest:
             words = rest
     return " ".join(words)
-
-
-_DEFINED = re.compile(r"^(?:the nao la|the nao duoc goi la)?\s*(.+?)\s+(?:la gi|duoc hieu (?:nhu the nao|la gi)|"
-                      r"nghia la gi)\W*$")
-_NUMBERING = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ]\)|[-+•–*])\s*")
-
-
-def defined_term(question: str) -> str | None:
-    """The term a "X là gì?" question asks to define (folded), or None."""
-    m = _DEFINED.match(fold(question).strip())
-    return m.group(1) if m and len(m.group(1).split()) <= 6 else None
-
-
-def defines(unit: str, term: str) -> bool:
-    return fold(_NUMBERING.sub("", unit)).startswith(term + " la ")
 
 
 def intents(question: str) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.analyze import analyze, folded_terms, has_diacritics
+from index.defined import asked_term
 from index.named import NamedDoc, mentions, named_docs, without_mentions
 from index.restore import Restorer, count
 
@@ -37,6 +38,7 @@ class Plan:
     dense_text: str                # what the dense leg embeds (the restored text for unaccented queries)
     restored: bool
     named: frozenset[str]          # ids of documents the question names
+    term: str | None = None        # the folded term the question asks the meaning of (index/defined.py)
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,14 @@ class Hints:
         found = mentions(query, self.docs)
         named = frozenset(m.doc_id for m in found)
         query = without_mentions(query, found)   # the named document is lifted; the rest ranks inside it
+        term = asked_term(query)
         if has_diacritics(query):
-            return Plan(analyze(query, query=True), query, False, named)
+            return Plan(analyze(query, query=True), query, False, named, term)
         restored = self.restorer.restore(query)
         if restored == query.lower() or not has_diacritics(restored):
-            return Plan(analyze(query, query=True), query, False, named)
+            return Plan(analyze(query, query=True), query, False, named, term)
         accented = [t for t in analyze(restored, query=True) if t.startswith("w:")]
-        return Plan(accented + folded_terms(query, query=True), restored, True, named)
+        return Plan(accented + folded_terms(query, query=True), restored, True, named, term)
 
 
 def boost_named(fused: dict[str, float], doc_of, named: frozenset[str], boost: float = NAMED_BOOST) -> dict[str, float]:

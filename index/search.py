@@ -16,6 +16,7 @@ import numpy as np
 from index import fuse
 from index.analyze import has_diacritics
 from index.embed import Embedder, EmbeddingCache, dense_text
+from index.defined import DEFINED_BOOST, DEFINED_DEPTH, defines
 from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints, boost_named
 from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
@@ -45,6 +46,8 @@ class Tuning:
     dense_accented: float = DENSE_WEIGHT_ACCENTED
     dense_restored: float = DENSE_WEIGHT_RESTORED
     named_boost: float = NAMED_BOOST
+    defined_boost: float = DEFINED_BOOST   # a passage with a clause defining the term a question asks about
+    defined_depth: int = DEFINED_DEPTH     # how much of the fused ranking's head is read for that clause
     # paragraph vectors (index/maxp.py): off, rerank the head (the default), or fuse over all. They are
     # stored in Chroma beside the passages, so a replica with its own embedding cache ranks the same
     maxp: str = "rerank"
@@ -280,10 +283,18 @@ class Searcher:
             dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
         ranked = self._fuse(view, lexical, dense, weight, plan.named)
+        defining: frozenset[str] = frozenset()
+        if plan.term and tuning.defined_boost:
+            # only the head is read: folding every candidate's text costs 30-40 ms a question on the laws
+            defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
+                                 if defines(view.passages[view.position[pid]].text, plan.term))
+            if defining:
+                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
             refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
-                                      weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named))
+                                      weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named,
+                                      defining))
             head.sort(key=refused.__getitem__, reverse=True)
             # the rest keeps its order below the rescored head
             floor = refused[head[-1]] if head else 0.0
@@ -292,12 +303,14 @@ class Searcher:
         return ranked
 
     def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
-              named: frozenset[str]) -> list[tuple[str, float]]:
+              named: frozenset[str], defining: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
         fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], named, self.tuning.named_boost)
+        if defining:
+            fused = {pid: s + self.tuning.defined_boost if pid in defining else s for pid, s in fused.items()}
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:
