@@ -14,8 +14,8 @@ from core.text import fold
 
 # the asking words around the term, folded: "định nghĩa (về) X (là gì)", "khái niệm X", "thế nào là X",
 # "X là gì", "X được hiểu (là gì / như thế nào)", "X được định nghĩa (như thế nào)"
-_BEFORE = re.compile(r"^(?:(?:hay )?cho biet |theo (?:quy dinh|phap luat) ?,? )?"
-                     r"(?:(?:dinh nghia|khai niem|nghia)(?: cua| ve)?|the nao (?:la|duoc goi la|duoc hieu la)) ")
+_BEFORE = re.compile(r"^(?:(?:hay )?cho biet |theo (?:quy dinh|phap luat) )?"
+                     r"(?:(?:dinh nghia|khai niem)(?: cua| ve)?|the nao (?:la|duoc goi la|duoc hieu la)) ")
 _AFTER = re.compile(r" (?:la gi|la nhu the nao|nhu the nao|the nao|duoc (?:hieu|dinh nghia|giai thich)"
                     r"(?: la gi| la| nhu the nao| the nao)?|co nghia la gi|nghia la gi|co nghia nhu the nao)$")
 _LEAD = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-z]\)|[-+*])\s*")   # folded: "đ)" is "d)", "–" is gone
@@ -33,8 +33,8 @@ def asked_term(question: str) -> str | None:
         return None
     term = text[before.end() if before else 0:after.start() if after else len(text)].strip()
     term = re.sub(r"^(?:cua|ve) ", "", term)
-    # "Định nghĩa về X như thế nào": the asking words on both sides leave X; a bare "là gì" after a long
-    # phrase ("trách nhiệm của người … là gì") asks about it too, and a passage defining it is the answer
+    # "Định nghĩa về X như thế nào": the asking words on both sides leave X. A long phrase before "là gì"
+    # ("Trách nhiệm của người sử dụng trái phép chất ma túy là gì?") asks what it holds, not what a term means
     if not term or len(term.split()) > MAX_TERM_WORDS:
         return None
     return term

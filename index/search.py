@@ -285,7 +285,7 @@ class Searcher:
         ranked = self._fuse(view, lexical, dense, weight, plan.named)
         defining: frozenset[str] = frozenset()
         if plan.term and tuning.defined_boost:
-            # only the head is read: folding every candidate's text costs 30-40 ms a question on the laws
+            # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
             defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
                                  if defines(view.passages[view.position[pid]].text, plan.term))
             if defining:

@@ -24,6 +24,7 @@ LAWS = SHARED / "bench" / "alqac" / "laws"
     ("Khái niệm công đoàn cơ sở", "cong doan co so"),
     ("Thông tin được hiểu như thế nào?", "thong tin"),
     ("Những hành vi bị nghiêm cấm", None),
+    ("Nghĩa vụ của người lao động", None),                                   # "nghĩa vụ" is not "nghĩa"
     ("Trách nhiệm của người sử dụng trái phép chất ma túy là gì?", None),   # over eight words: not a term
 ])
 def test_the_asked_term_is_read_folded(question, term):
