@@ -15,8 +15,8 @@ import numpy as np
 
 from index import fuse
 from index.analyze import has_diacritics
-from index.embed import Embedder, EmbeddingCache, dense_text
 from index.defined import DEFINED_BOOST, DEFINED_DEPTH, defines
+from index.embed import Embedder, EmbeddingCache, dense_text
 from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints, boost_named
 from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
