@@ -133,12 +133,13 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     # whether anything answers is judged on the whole question: the name is covered by its document
     asked = _terms(topic(question), query=True)
     support = max(passage_coverage(asked, h, idf) for h in pool[:SUPPORT_PASSAGES]) / (sum(map(idf, asked)) or 1.0)
-    q_terms = _terms(topic(without_mentions(question, found)), query=True)
+    unnamed = without_mentions(question, found)
+    q_terms = _terms(topic(unnamed), query=True)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     if support < MIN_COVERAGE:
         return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
     top_score = pool[0].score or 1.0
-    term = asked_term(without_mentions(question, found))
+    term = asked_term(unnamed)
     best_of_doc: dict[str, Pick] = {}
     for rank, hit in enumerate(pool[:PASSAGES]):
         pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term)

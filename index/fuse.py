@@ -1,6 +1,8 @@
 """Fusion of the lexical and dense legs: small pure functions, measured against each other."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def _minmax(scores: dict[str, float]) -> dict[str, float]:
     if not scores:
@@ -27,3 +29,8 @@ def reciprocal_rank(lexical: dict[str, float], dense: dict[str, float], dense_we
         for rank, key in enumerate(sorted(scores, key=scores.__getitem__, reverse=True), 1):
             out[key] = out.get(key, 0.0) + weight / (k + rank)
     return out
+
+
+def lifted(fused: dict[str, float], chosen: Callable[[str], bool], boost: float) -> dict[str, float]:
+    """`boost` added to the fused scores of the chosen passages (a named document's, one defining a term)."""
+    return {pid: s + boost if chosen(pid) else s for pid, s in fused.items()}

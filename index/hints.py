@@ -110,10 +110,3 @@ class Hints:
             return Plan(analyze(query, query=True), query, False, named, term)
         accented = [t for t in analyze(restored, query=True) if t.startswith("w:")]
         return Plan(accented + folded_terms(query, query=True), restored, True, named, term)
-
-
-def boost_named(fused: dict[str, float], doc_of, named: frozenset[str], boost: float = NAMED_BOOST) -> dict[str, float]:
-    """Lift the passages of the documents a question names; `doc_of(pid)` gives a passage's document."""
-    if not named:
-        return fused
-    return {pid: s + boost if doc_of(pid) in named else s for pid, s in fused.items()}

@@ -17,7 +17,7 @@ from index import fuse
 from index.analyze import has_diacritics
 from index.defined import DEFINED_BOOST, DEFINED_DEPTH, defines
 from index.embed import Embedder, EmbeddingCache, dense_text
-from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints, boost_named
+from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints
 from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
 from index.records import Filters, Hit
@@ -308,9 +308,13 @@ class Searcher:
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
             fused = fuse.weighted(lexical, dense, weight)
-        fused = boost_named(fused, lambda pid: view.doc_of_row[view.position[pid]], named, self.tuning.named_boost)
+        if named:
+            def in_named(pid: str) -> bool:
+                return view.doc_of_row[view.position[pid]] in named
+
+            fused = fuse.lifted(fused, in_named, self.tuning.named_boost)
         if defining:
-            fused = {pid: s + self.tuning.defined_boost if pid in defining else s for pid, s in fused.items()}
+            fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray:
