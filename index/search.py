@@ -161,6 +161,10 @@ class Searcher:
     def __init__(self, store: Store, embedder: Embedder, data_dir: Path, cache: EmbeddingCache,
                  fusion: str = "weighted", tuning: Tuning | None = None) -> None:
         self.tuning = tuning or Tuning()
+        # paragraph vectors are loaded into every view when the searcher starts with maxP on. Decided once:
+        # `tuning` is a per-query knob (sweeps, tests), and a view rebuilt while a sweep had maxP off (another
+        # process's change arriving through the watcher) must not lose them for every later query
+        self.paragraphs = self.tuning.maxp != "off"
         self.store = store
         self.embedder = embedder
         self.cache = cache
@@ -229,7 +233,7 @@ class Searcher:
         """Paragraph vectors of the passages whose own vector is written, from the shared embedding cache,
         else from Chroma (a replica with its own cache). A passage missing any scores by its own vector:
         one written while maxP was off, or into a data dir from before paragraph vectors were stored."""
-        if self.tuning.maxp == "off":
+        if not self.paragraphs:
             return None
         texts = [units(it.passage.heading_path, it.passage.text) if v is not None else []
                  for it, v in zip(items, vectors)]

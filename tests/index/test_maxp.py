@@ -64,6 +64,23 @@ def test_maxp_off_embeds_and_loads_no_paragraphs(tmp_path):
     assert searcher.search("công đoàn cơ sở")
 
 
+def test_a_view_rebuilt_while_a_query_tuning_has_maxp_off_keeps_its_paragraphs(tmp_path):
+    """Tuning is per query; which vectors a view holds is decided when the searcher starts. Seen in CI: a
+    replica's watcher re-applied a document while a test had switched maxP off for one comparison, and every
+    later query ranked without paragraphs."""
+    store, cache, indexer, searcher = fake_index(tmp_path)
+    for f in seed_files()[:2]:
+        indexer.add_file(f)
+    query = "bồi dưỡng nghiệp vụ cho cán bộ công đoàn cơ sở"
+    before, units_before = searcher.rank(query), assert_units_aligned(searcher, cache)
+    searcher.tuning = Tuning(maxp="off")
+    searcher.apply([store.list_documents()[0].id])   # what the watcher does with another process's change
+    searcher.reload()
+    searcher.tuning = Tuning(maxp="rerank")
+    assert assert_units_aligned(searcher, cache) == units_before > 0
+    assert searcher.rank(query) == before
+
+
 def test_rerank_rescores_only_the_head_and_keeps_scores_descending(tmp_path):
     _, _, indexer, searcher = fake_index(tmp_path)
     for f in seed_files():
