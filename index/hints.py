@@ -71,10 +71,16 @@ class Hints:
 
     @property
     def restorer(self) -> Restorer:
-        """Built on first use after a change (an ingest of many files pays for it once, not per file)."""
+        """Built once per Hints, by `prepared` before the searcher swaps it in; here only when nobody did."""
         if not self._restorer:
             self._restorer.append(Restorer.of_totals(*self.totals))
         return self._restorer[0]
+
+    def prepared(self) -> Hints:
+        """These hints with the restorer built, so no query pays for it. Built lazily, the first unaccented
+        question after a start or a change paid 20 ms on the haystack and 95 ms at 208 laws (measured)."""
+        _ = self.restorer
+        return self
 
     # the totals are saved beside the lexical index snapshot, under the same key -------------------------
     def save(self, path: Path) -> None:
