@@ -79,7 +79,7 @@ class Engine:
         # An upload's indexing is Python (pyvi, analysis) and Chroma writes that hold the GIL for their whole
         # call (~100 ms each, measured), on a thread beside the requests. At CPython's default 5 ms switch
         # interval a request waited that long for each of its many GIL hand-overs: searches during a
-        # 200 KB law's indexing took 46-49 ms median, 0.9-1.0 s worst; at 1 ms, 18-22 ms and 0.46-0.61 s.
+        # 200 KB law's indexing took 46-49 ms median, 0.87-1.0 s worst; at 1 ms, 18-22 ms and 0.40-0.61 s.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         embedder = load_embedder(settings.embed_model)
         store = Store(settings, embedder.name)
