@@ -45,7 +45,12 @@ class Plan:
 class Hints:
     docs: list[NamedDoc]
     totals: tuple[Counter, Counter]   # the corpus's accented syllable and pair counts (see restore.count)
-    _restorer: list = field(default_factory=list, compare=False, repr=False)
+    # built with the hints, before the searcher swaps them in, so no question pays for it: built on first
+    # use, the first unaccented question after a start or a change paid 20 ms on the haystack, 95 ms at 208 laws
+    restorer: Restorer = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "restorer", Restorer.of_totals(*self.totals))
 
     @classmethod
     def build(cls, passages, documents) -> Hints:
@@ -68,19 +73,6 @@ class Hints:
             total.update(came)
             totals.append(total)
         return Hints(named_docs(documents), tuple(totals))
-
-    @property
-    def restorer(self) -> Restorer:
-        """Built once per Hints, by `prepared` before the searcher swaps it in; here only when nobody did."""
-        if not self._restorer:
-            self._restorer.append(Restorer.of_totals(*self.totals))
-        return self._restorer[0]
-
-    def prepared(self) -> Hints:
-        """These hints with the restorer built, so no query pays for it. Built lazily, the first unaccented
-        question after a start or a change paid 20 ms on the haystack and 95 ms at 208 laws (measured)."""
-        _ = self.restorer
-        return self
 
     # the totals are saved beside the lexical index snapshot, under the same key -------------------------
     def save(self, path: Path) -> None:

@@ -193,7 +193,6 @@ class Searcher:
         hints = None if fresh else Hints.load(self.lexical_dir / key / HINTS_FILE, docs.values())
         if hints is None:
             hints = Hints.build(view.passages, docs.values())
-        hints = hints.prepared()
         if (fresh or not (self.lexical_dir / key / HINTS_FILE).exists()) and items:
             _save_lexical(view.lexical, hints, self.lexical_dir, key)
         with self._lock:
@@ -212,7 +211,7 @@ class Searcher:
             old, changed = self.view, set(doc_ids)
             view = old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors))
             removed = [p.text for p, d in zip(old.passages, old.doc_of_row) if d in changed]
-            hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values()).prepared()
+            hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values())
             with self._lock:
                 self.view, self.hints = view, hints
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
