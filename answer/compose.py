@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from answer.asked import WHAT, facets, holds, mentions_all, names_all, objects, specifics, unknown_words
 from answer.question import intents, topic
 from answer.records import Answer, Citation
 from answer.units import (
@@ -66,6 +67,8 @@ ACTOR_BONUS = 0.05        # "who" question, unit names who leads or is charged. 
 # "X là gì?": the unit that defines X ("2. Cư trú là việc …"), as a law's "Giải thích từ ngữ" does. Enough to
 # outweigh a unit that merely uses X often; a first setting (ALQAC: the one such miss is answered)
 DEFINITION_BONUS = 0.3
+# "… nhằm mục đích gì?": a unit under the document's "MỤC TIÊU" / "MỤC ĐÍCH" heading, whatever words it uses
+PURPOSE_BONUS = 0.3
 # a numbered line shorter than this, followed by more text and not ending as a sentence does (".", ";", ":"),
 # is a heading, not an answer: "2. Chỉ tiêu cụ thể" is a heading, a law's "2. Người được cấp dưỡng … ;" a khoản.
 # (Before the punctuation test, 0 / 240: ALQAC 162 / 143, haystack 27 / 25: short khoản were skipped as headings.)
@@ -75,10 +78,15 @@ SUPPORT_PASSAGES = 3
 SUGGESTIONS = 3           # other passages offered beside an answer or an abstention; a choice of layout, not measured
 NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "
              "Bạn thử hỏi lại bằng từ ngữ khác, hoặc xem các đoạn gần nhất dưới đây.")
+NOT_WRITTEN = ("Chưa tìm thấy: các văn bản đã nạp không nhắc đến {words}. "
+               "Các đoạn dưới đây chỉ có thể liên quan, không phải câu trả lời.")
+NOT_STATED = ("Chưa tìm thấy trong các văn bản đã nạp đoạn nào nêu {what} cho câu hỏi này. "
+              "Các đoạn dưới đây chỉ có thể liên quan, không phải câu trả lời.")
 
 _HAS_NUMBER = re.compile(r"\d")
 _DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ]+")
 _ACTOR = re.compile(r"\b(chủ trì|giao|phối hợp|trách nhiệm|Ban |LĐLĐ|Công đoàn|Liên đoàn)\b")
+_PURPOSE = re.compile(r"\bmuc (?:tieu|dich)\b")
 _ABOUT_CLOSING = re.compile(r"\b(?:noi nhan|gui den|gui cho|nguoi ky|ai ky|ky ten|chu ky|ky ban hanh)\b")
 
 
@@ -118,7 +126,9 @@ def _clip(text: str, limit: int) -> str:
     return cut.rsplit(" ", 1)[0] + " …"
 
 
-def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None) -> Answer:
+def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None,
+            df: Callable[[str], int] | None = None) -> Answer:
+    """`df`, the corpus count of a folded word, lets it abstain on words no document writes."""
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
@@ -137,17 +147,23 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     q_terms = _terms(topic(unnamed), query=True)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     if support < MIN_COVERAGE:
-        return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
+        return abstain(question, hits)
+    missing = unknown_words(unnamed, df) if df is not None else []
+    if missing:
+        words = ", ".join(f"«{w}»" for w in dict.fromkeys(missing))
+        return replace(abstain(question, hits), answer=NOT_WRITTEN.format(words=words),
+                       reason=f"không văn bản nào viết {words}")
     top_score = pool[0].score or 1.0
     term = asked_term(unnamed)
+    need = Need.of(unnamed)
     best_of_doc: dict[str, Pick] = {}
     for rank, hit in enumerate(pool[:PASSAGES]):
-        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term)
+        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term, need)
         if pick is not None and (hit.doc_id not in best_of_doc or pick.score > best_of_doc[hit.doc_id].score):
             best_of_doc[hit.doc_id] = pick
     picks = sorted(best_of_doc.values(), key=lambda p: -p.score)
     if not picks:
-        return Answer(question=question, answer=NOT_FOUND, found=False, suggestions=tuple(hits[:SUGGESTIONS]))
+        return abstain(question, hits, need)
     if named:
         picks = [p for p in picks if p.hit.doc_id in named] or picks
     share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
@@ -157,12 +173,42 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
 
 
 @dataclass(frozen=True)
+class Need:
+    """What the quote must hold beyond the question's words (answer/asked.py)."""
+
+    facets: frozenset[str] = frozenset()
+    specifics: frozenset[str] = frozenset()
+    objects: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, question: str) -> Need:
+        asked = facets(question)
+        return cls(asked, specifics(question), objects(question, asked))
+
+    def met(self, unit: str, context: str, document: str) -> bool:
+        """`context`: the headings and lead-in the unit stands under; `document`: its name, title, date."""
+        near = f"{context}\n{unit}"
+        return all(holds(f, unit, context) for f in self.facets) and names_all(self.objects, near) \
+            and mentions_all(self.specifics, f"{document}\n{near}")
+
+
+def abstain(question: str, hits: list[Hit], need: Need = Need()) -> Answer:
+    """ "Chưa tìm thấy", saying what was looked for; the closest passages go along as "có thể liên quan"."""
+    what = [WHAT[f] for f in sorted(need.facets)]
+    text = NOT_STATED.format(what=", ".join(what)) if what else NOT_FOUND
+    return Answer(question=question, answer=text, found=False, suggestions=tuple(hits[:SUGGESTIONS]),
+                  reason=("không có đoạn nào nêu " + ", ".join(what)) if what else "không đoạn nào đủ sát câu hỏi")
+
+
+@dataclass(frozen=True)
 class Pick:
     score: float
     hit: Hit
     parts: tuple[str, ...]
     index: int
     shown: int = -1   # the unit whose place the citation names: a whole list is cited at its lead-in or article
+    coverage: float = 0.0   # share of the question's IDF mass in the unit, its headings counting HEADING_WEIGHT
+    context: frozenset[str] = frozenset()   # the terms of its headings, lead-in and document title
 
 
 def _pool(question: str, hits: list[Hit]) -> list[Hit]:
@@ -177,10 +223,13 @@ def _is_closing(hit: Hit) -> bool:
 
 
 def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Callable[[str], float],
-               want: set[str], top_score: float, term: str | None = None) -> Pick | None:
+               want: set[str], top_score: float, term: str | None = None, need: Need = Need()) -> Pick | None:
     # the document's title describes every passage of it: a question naming the programme by its title
     # ("chương trình nâng cao chất lượng đội ngũ cán bộ") must not favour the one heading that repeats it
-    context = _terms("\n".join((*hit.heading_path, hit.document.name, hit.document.meta.title or "")))
+    meta = hit.document.meta
+    identity = "\n".join((hit.document.name, meta.title or "", meta.date or "", meta.issuer or "", meta.place or ""))
+    headings = "\n".join(hit.heading_path)
+    context = _terms(f"{headings}\n{hit.document.name}\n{meta.title or ''}")
     parts = units(hit.text)
     leads = lead_ins(parts)
     best: Pick | None = None
@@ -196,11 +245,14 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
         # the headings inside the passage that the unit stands under ("Điều 534. Nghĩa vụ của bên vận chuyển"
         # in a passage of three articles) are its context, as the passage's own headings are
         above = " ".join(line for line in numbered_above(parts, i, hit.heading_path) if line != unit)
-        around = context | _terms(above) | (_terms(parts[lead]) if lead is not None else set())
+        lead_text = parts[lead] if lead is not None else ""
+        if not need.met(unit, f"{headings}\n{above}\n{lead_text}", identity):
+            continue   # shares the question's words but not what it asks (answer/asked.py)
+        around = context | _terms(above) | _terms(lead_text)
         in_unit = sum(idf(t) for t in q_terms & own) / q_weight
         in_context = sum(idf(t) for t in (q_terms & around) - own) / q_weight
-        score = in_unit + HEADING_WEIGHT * in_context
-        score += RETRIEVAL_WEIGHT * (hit.score / top_score) - RANK_PENALTY * rank
+        covered = in_unit + HEADING_WEIGHT * in_context
+        score = covered + RETRIEVAL_WEIGHT * (hit.score / top_score) - RANK_PENALTY * rank
         if "number" in want and _HAS_NUMBER.search(unit):
             score += NUMBER_BONUS
         if "reference" in want and _DOC_NUMBER.search(unit):
@@ -209,8 +261,10 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
             score += ACTOR_BONUS
         if term and defines(unit, term):
             score += DEFINITION_BONUS
+        if "purpose" in want and _PURPOSE.search(fold(f"{' '.join(hit.heading_path)}\n{above}")):
+            score += PURPOSE_BONUS
         if best is None or score > best.score:
-            best = Pick(score, hit, tuple(parts), i)
+            best = Pick(score, hit, tuple(parts), i, coverage=covered, context=frozenset(around))
     return best
 
 

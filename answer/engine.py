@@ -145,7 +145,7 @@ class Engine:
         hits = self.searcher.search(query, k=ASK_CANDIDATES, filters=filters)
         view = self.searcher.view
         idf = idf_from_counts(view.doc_freq, view.size)
-        answer = compose(query, hits, idf)
+        answer = compose(query, hits, idf, view.doc_freq)
         if query != question:
             answer = replace(answer, question=question)
         if self.llm is not None and answer.found:

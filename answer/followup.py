@@ -1,42 +1,38 @@
-"""Conversation: small talk gets one friendly line; a follow-up question is read against the previous one.
+"""Conversation: a follow-up question is read against the previous one; a question that stands alone is not.
 
-    smalltalk("cảm ơn bạn")  -> "Không có gì ạ. …"   (None for a real question)
-    resolve("năm 2025?", ["Chỉ tiêu kết nạp đoàn viên của LĐLĐ tỉnh Lai Châu?"])
-        -> "Chỉ tiêu kết nạp đoàn viên của LĐLĐ tỉnh Lai Châu? năm 2025"
+    read("năm 2025?", ["Chỉ tiêu kết nạp đoàn viên của LĐLĐ tỉnh Lai Châu?"])
+        -> Turn(searched="Chỉ tiêu kết nạp đoàn viên của LĐLĐ tỉnh Lai Châu? năm 2025", followup=True)
+    read("Thủ tục kết nạp đoàn viên như thế nào?", ["Chỉ tiêu thành lập Ban Nữ công là gì?"])
+        -> Turn(searched="Thủ tục kết nạp đoàn viên như thế nào?", followup=False)
 
-A follow-up is a short question, or one that opens with "còn/thế còn/vậy" or ends with "thì sao". When it
-names a topic of its own, that topic is searched within the previous question's document reference
-(number, named programme, place, term); when it names only a place, a year or nothing, the previous
-question is searched again with the new detail. A full question starts over.
+A follow-up opens with "còn/thế còn/vậy còn", ends with "thì sao/thì thế nào/nữa", points back at a document
+("văn bản đó", "chương trình này"), or is too short to stand alone ("năm 2025?"). "như thế nào", "ra sao"
+and "thế nào" end ordinary questions and say nothing about the conversation. When a follow-up names a topic
+of its own, that topic is searched within the previous question's document reference (number, named
+programme, place, term); when it names only a place, a year or nothing, the previous question is searched
+again with the new detail. A full question starts over, whatever came before.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from answer.smalltalk import reply as smalltalk
 from core.text import fold
 
 MAX_HISTORY = 5          # earlier questions read; the API refuses more
-SMALLTALK_MAX_WORDS = 6  # "ok cảm ơn bạn nhiều nhé" is six words; a real question with these words is longer
 # a question of at most this many content words (after the framing words) has no topic of its own:
 # "ở Lai Châu thì sao?", "năm 2025?" (2 and 2); "chỉ tiêu kết nạp đảng viên" has 6
 TOPIC_MIN_WORDS = 3
 # questions this short never stand alone ("năm 2025?"); longer ones need a follow-up marker
 SHORT_QUESTION_WORDS = 4
 
-_THANKS = re.compile(r"\b(?:cam on|thank|thanks|tks|cam ta)\b")
-_GREETING = re.compile(r"\b(?:xin chao|chao|hello|hi|alo)\b")
-_ACK = re.compile(r"\b(?:ok|oke|okay|vang|da ro|hieu roi|duoc roi|tot qua|tuyet)\b")
-_SMALL_WORDS = set(
-    "xin chao cam on thank thanks tks ta ok oke okay vang da ro hieu roi duoc tot qua tuyet "
-    "ban bot nhe nha a nhieu rat hello hi alo so tay em anh chi moi nguoi".split())
-REPLY_THANKS = "Không có gì ạ. Bạn cần tra cứu thêm văn bản nào cứ hỏi nhé."
-REPLY_GREETING = ("Xin chào! Bạn hỏi về nội dung văn bản công đoàn nào, "
-                  "tôi sẽ trích đúng điều, mục và dẫn nguồn cho bạn.")
-REPLY_ACK = "Vâng ạ. Bạn cần hỏi thêm gì cứ nhắn nhé."
-
 _FOLLOW_OPEN = re.compile(r"^(?:the con|con|vay con|vay thi|vay|the|the thi|the nhung|nhung con)\b")
-_FOLLOW_CLOSE = re.compile(r"\b(?:thi sao|the nao|ra sao|nhu the nao|thi the nao|nua|thi co khong)\s*$")
+_FOLLOW_CLOSE = re.compile(r"\b(?:thi sao|thi the nao|thi nhu the nao|thi ra sao|nua|thi co khong|thi sao a)\s*$")
+# a question that points back at a document the conversation named ("văn bản đó do ai ký?")
+_ANAPHORA = re.compile(r"\b(?:van ban|chuong trinh(?: hanh dong)?|ke hoach|nghi quyet|bao cao|quyet dinh|huong dan|"
+                       r"luat|bo luat|tai lieu)\s+(?:do|nay|tren|vua roi|vua hoi|ay|kia)\b")
 # words that frame a follow-up without naming anything (folded)
 _FRAME = re.compile(r"\b(?:the con|vay con|vay thi|con|vay|thi sao|the nao|ra sao|nhu the nao|"
                     r"thi the nao|nua|o|cua|ve|cho|thi|nhe|a|the)\b")
@@ -52,26 +48,12 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
 
-def smalltalk(question: str) -> str | None:
-    """One friendly line for a greeting, thanks or acknowledgement; None for anything else."""
-    words = _words(question)
-    if not words or len(words) > SMALLTALK_MAX_WORDS or not set(words) <= _SMALL_WORDS:
-        return None
-    q = " ".join(words)
-    if _THANKS.search(q):
-        return REPLY_THANKS
-    if _GREETING.search(q):
-        return REPLY_GREETING
-    if _ACK.search(q):
-        return REPLY_ACK
-    return None
-
-
 def is_followup(question: str) -> bool:
     q = " ".join(_words(question))
-    if _DOC_NUMBER.search(question):
-        return False
-    return bool(_FOLLOW_OPEN.match(q) or _FOLLOW_CLOSE.search(q)) or len(q.split()) <= SHORT_QUESTION_WORDS
+    if _FOLLOW_OPEN.match(q) or _FOLLOW_CLOSE.search(q) or _ANAPHORA.search(q):
+        return True
+    # a short question stands alone when it names a document ("04/CTr-CĐVC", "01/CTr-LĐLĐ ký ngày nào")
+    return len(q.split()) <= SHORT_QUESTION_WORDS and not _DOC_NUMBER.search(question)
 
 
 def topic_words(question: str) -> list[str]:
@@ -94,13 +76,33 @@ def reference(question: str) -> str:
     return " ".join(seen)
 
 
-def resolve(question: str, history: Sequence[str]) -> str:
-    """The question to search: itself when it stands alone, else merged with the conversation."""
+@dataclass(frozen=True)
+class Turn:
+    """How a question is read in its conversation: what is searched, and whether the history was used."""
+
+    question: str
+    searched: str
+    followup: bool = False
+    previous: str | None = None    # the earlier question it was read against, itself resolved
+
+
+def read(question: str, history: Sequence[str]) -> Turn:
     earlier = [h.strip() for h in history if h and h.strip() and smalltalk(h) is None]
     if not earlier or not is_followup(question):
-        return question
+        return Turn(question, question)
     previous = resolve(earlier[-1], earlier[:-1])
+    return Turn(question, _merged(question, previous), True, previous)
+
+
+def resolve(question: str, history: Sequence[str]) -> str:
+    """The question to search: itself when it stands alone, else merged with the conversation."""
+    return read(question, history).searched
+
+
+def _merged(question: str, previous: str) -> str:
     body = _unframed(question)
+    if _DOC_NUMBER.search(question):   # "còn 04/CTr-CĐVC thì sao?": the same question of another document
+        return f"{_DOC_NUMBER.sub(' ', previous).rstrip('?').strip()} {body}"
     names = [m.group(0) for m in _NAME.finditer(question)]
     if names:   # "ở Lai Châu thì sao?" replaces the place the previous question named
         previous = _NAME.sub(" ", previous)

@@ -14,6 +14,7 @@ _INTENTS = {
     "sources": r"\b(?:cac|nhung) (?:van ban|chuong trinh|ke hoach|nghi quyet|bao cao|luat)\b",
     "actor": r"\b(ai|co quan nao|don vi nao|chu tri|trach nhiem|giao cho)\b",
     "reference": r"\b(quyet dinh nao|quy dinh so|so may|van ban nao|nghi quyet nao|theo .* nao)\b",
+    "purpose": r"\b(muc dich|nham (?:muc dich )?gi|nham gi|de lam gi|muc tieu (?:gi|la gi|chung|cua))\b",
 }
 
 

@@ -33,4 +33,6 @@ class Answer:
     quote: str = ""                # the quoted sentences alone
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[Hit, ...] = field(default=())
-    mode: str = "extractive"       # "extractive" | "llm"
+    mode: str = "extractive"       # "extractive" | "llm" | "smalltalk" | "facts" | "card"
+    reason: str = ""               # why it abstained, or which step answered (shown by --explain)
+    followup: bool = False         # read against the conversation's earlier questions
