@@ -27,11 +27,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
+from answer import facts
 from answer.compare import compare_targets
 from answer.compose import compose, idf_from_counts
-from answer.followup import MAX_HISTORY, resolve, smalltalk
+from answer.followup import MAX_HISTORY, read, smalltalk
 from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
@@ -138,19 +140,63 @@ class Engine:
         reply = smalltalk(question)
         if reply is not None:
             return Answer(question=question, answer=reply, found=False, mode="smalltalk")
-        query = resolve(question, history)
+        number = facts.number_query(question)
+        if number is not None:
+            return self._card(question, number, filters)
+        turn = read(question, history)
+        answer = self._facts(turn.searched, filters)
+        if answer is None:
+            answer = self._compose(turn.searched, filters)
+        return replace(answer, question=question, followup=turn.followup)
+
+    def _compose(self, query: str, filters: Filters | None) -> Answer:
         comparison = compare_targets(self, query, filters)
         if comparison is not None:
             return comparison
         hits = self.searcher.search(query, k=ASK_CANDIDATES, filters=filters)
         view = self.searcher.view
-        idf = idf_from_counts(view.doc_freq, view.size)
-        answer = compose(query, hits, idf, view.doc_freq)
-        if query != question:
-            answer = replace(answer, question=question)
+        answer = compose(query, hits, idf_from_counts(view.doc_freq, view.size), view.doc_freq)
         if self.llm is not None and answer.found:
-            return self.llm.rewrite(question, hits, fallback=answer)
+            return self.llm.rewrite(query, hits, fallback=answer)
         return answer
+
+    def _documents_in_view(self, filters: Filters | None) -> list[DocumentSummary]:
+        docs = list(self.searcher.view.docs.values())
+        return [d for d in docs if filters is None or filters.matches(d)]
+
+    def _passages_of(self, doc_id: str):
+        view = self.searcher.view
+        return [view.passages[i] for i in np.flatnonzero(view.doc_of_row == doc_id)]
+
+    def _facts(self, query: str, filters: Filters | None) -> Answer | None:
+        """A document's own facts (signer, date, number, issuer, recipients, type, term) from its record."""
+        field = facts.asked(query)
+        if field is None:
+            return None
+        docs = facts.identify(query, self._documents_in_view(filters))
+        if len(docs) == 1:
+            return facts.answer(query, field, docs[0], self._passages_of(docs[0].id))
+        number = facts.cited_number(query)
+        if number is not None:   # "Ai ký Quyết định 3169/QĐ-TLĐ?" of a document not in the store
+            return facts.absent(query, number, self.searcher.search(number, k=ASK_CANDIDATES, filters=filters))
+        return None
+
+    def _card(self, question: str, number: tuple[set[str], str], filters: Filters | None) -> Answer:
+        docs = facts.matching(number, self._documents_in_view(filters))
+        if not docs:
+            return facts.absent(question, question.strip(), self.searcher.search(question, k=ASK_CANDIDATES,
+                                                                                  filters=filters))
+        passages = {d.id: self._passages_of(d.id) for d in docs}
+        outlines = {d.id: self._outline(d.id) for d in docs[:1]}
+        return facts.card_answer(question, docs, passages, outlines)
+
+    def _outline(self, doc_id: str) -> list[str]:
+        doc = self.store.get_document(doc_id)
+        if doc is None:
+            return []
+        body = [s for s in doc.sections if s.kind == "body" and s.heading]
+        top = min((s.level for s in body), default=0)
+        return [s.heading for s in body if s.level == top][:12]
 
     def documents(self, filters: Filters | None = None) -> list[DocumentSummary]:
         docs = self.store.list_documents()
