@@ -67,6 +67,9 @@ ACTOR_BONUS = 0.05        # "who" question, unit names who leads or is charged. 
 # "X là gì?": the unit that defines X ("2. Cư trú là việc …"), as a law's "Giải thích từ ngữ" does. Enough to
 # outweigh a unit that merely uses X often; a first setting (ALQAC: the one such miss is answered)
 DEFINITION_BONUS = 0.3
+# a programme's opening paragraph ("Thực hiện Nghị quyết …; Quyết định …; …") is a list of its grounds, not of
+# its targets or tasks: a list question loses it in a tie (it shares the title's words with any question)
+PREAMBLE_PENALTY = 0.15
 # "… nhằm mục đích gì?": a unit under the document's "MỤC TIÊU" / "MỤC ĐÍCH" heading, whatever words it uses
 PURPOSE_BONUS = 0.3
 # a numbered line shorter than this, followed by more text and not ending as a sentence does (".", ";", ":"),
@@ -127,12 +130,13 @@ def _clip(text: str, limit: int) -> str:
 
 
 def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None,
-            df: Callable[[str], int] | None = None) -> Answer:
-    """`df`, the corpus count of a folded word, lets it abstain on words no document writes."""
+            df: Callable[[str], int] | None = None, also: frozenset[str] = frozenset()) -> Answer:
+    """`df`, the corpus count of a folded word, lets it abstain on words no document writes; `also`, intents
+    the conversation adds (a follow-up about another unit asks for its list)."""
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
-    want = intents(question)
+    want = intents(question) | set(also)
     pool = _pool(question, hits)
     # a document the question names is quoted alone, and its name says nothing about which of its parts
     # answers ("Chương trình 01/CTr-LĐLĐ" would favour the section repeating "chương trình"), as in search
@@ -261,6 +265,8 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
             score += ACTOR_BONUS
         if term and defines(unit, term):
             score += DEFINITION_BONUS
+        if hit.section_id == "preamble" and "list" in want and "reference" not in want:
+            score -= PREAMBLE_PENALTY
         if "purpose" in want and _PURPOSE.search(fold(f"{' '.join(hit.heading_path)}\n{above}")):
             score += PURPOSE_BONUS
         if best is None or score > best.score:

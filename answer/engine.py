@@ -146,16 +146,16 @@ class Engine:
         turn = read(question, history)
         answer = self._facts(turn.searched, filters)
         if answer is None:
-            answer = self._compose(turn.searched, filters)
+            answer = self._compose(turn.searched, filters, frozenset({"list"}) if turn.other_unit else frozenset())
         return replace(answer, question=question, followup=turn.followup)
 
-    def _compose(self, query: str, filters: Filters | None) -> Answer:
+    def _compose(self, query: str, filters: Filters | None, also: frozenset[str] = frozenset()) -> Answer:
         comparison = compare_targets(self, query, filters)
         if comparison is not None:
             return comparison
         hits = self.searcher.search(query, k=ASK_CANDIDATES, filters=filters)
         view = self.searcher.view
-        answer = compose(query, hits, idf_from_counts(view.doc_freq, view.size), view.doc_freq)
+        answer = compose(query, hits, idf_from_counts(view.doc_freq, view.size), view.doc_freq, also)
         if self.llm is not None and answer.found:
             return self.llm.rewrite(query, hits, fallback=answer)
         return answer

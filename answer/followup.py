@@ -84,6 +84,9 @@ class Turn:
     searched: str
     followup: bool = False
     previous: str | None = None    # the earlier question it was read against, itself resolved
+    # "còn ở Bình Định thì sao?": the same question of another unit or place, whose documents may not hold the
+    # same item; the answer quotes the list the closest item belongs to
+    other_unit: bool = False
 
 
 def read(question: str, history: Sequence[str]) -> Turn:
@@ -91,7 +94,8 @@ def read(question: str, history: Sequence[str]) -> Turn:
     if not earlier or not is_followup(question):
         return Turn(question, question)
     previous = resolve(earlier[-1], earlier[:-1])
-    return Turn(question, _merged(question, previous), True, previous)
+    other_unit = bool(_NAME.search(question)) and len(topic_words(question)) < TOPIC_MIN_WORDS
+    return Turn(question, _merged(question, previous), True, previous, other_unit)
 
 
 def resolve(question: str, history: Sequence[str]) -> str:

@@ -25,6 +25,17 @@ def _norm(text: str) -> str:
 class NamedDoc:
     doc_id: str
     keys: tuple[str, ...]      # normalised phrases that name this document
+    places: tuple[str, ...] = ()   # the province or city it was issued in: names it only when nothing else does
+
+
+# "Công đoàn Viên chức tỉnh Bình Định", "Liên đoàn Lao động thành phố Hà Nội": the place in an issuer's name
+_ISSUER_PLACE = re.compile(r"\b(?:tỉnh|thành phố)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)")
+
+
+def places_for(place: str | None, issuer: str | None) -> tuple[str, ...]:
+    """"Lai Châu" → ("lai chau",): a question about "Bình Định" means the documents issued there."""
+    found = {place or ""} | set(_ISSUER_PLACE.findall(issuer or ""))
+    return tuple(sorted(k for k in (_norm(p).strip() for p in found) if len(k) >= 4))
 
 
 def keys_for(name: str, doc_type: str | None, number: str | None, title: str | None) -> tuple[str, ...]:
@@ -67,6 +78,7 @@ class Mention:
     start: int     # character span in the question
     end: int
     doc_id: str
+    place: bool = False   # named by its place alone
 
 
 def mentions(question: str, docs: list[NamedDoc]) -> list[Mention]:
@@ -78,28 +90,34 @@ def mentions(question: str, docs: list[NamedDoc]) -> list[Mention]:
     for i, w in enumerate(words):
         index.setdefault(w, []).append(i)
     found: list[tuple[int, int, str]] = []      # word range [i, j) and document
+    placed: list[tuple[int, int, str]] = []
     for d in docs:
-        for key in d.keys:
-            parts = key.split(" ")
-            for i in index.get(parts[0], ()):
-                after = words[i + len(parts)] if i + len(parts) < len(words) else ""
-                if words[i:i + len(parts)] == parts and not (parts[-1].isdigit() and after in _COUNTED):
-                    found.append((i, i + len(parts), d.doc_id))
+        for keys, into in ((d.keys, found), (d.places, placed)):
+            for key in keys:
+                parts = key.split(" ")
+                for i in index.get(parts[0], ()):
+                    after = words[i + len(parts)] if i + len(parts) < len(words) else ""
+                    if words[i:i + len(parts)] == parts and not (parts[-1].isdigit() and after in _COUNTED):
+                        into.append((i, i + len(parts), d.doc_id))
     kept = [(i, j, doc) for i, j, doc in found
             if not any(i2 <= i and j <= j2 and (j2 - i2) > (j - i) and d2 != doc for i2, j2, d2 in found)]
+    # a place narrows what the question names by number or title; alone, it names the documents issued there
+    strong = {doc for _, _, doc in kept}
+    kept += [(i, j, doc) for i, j, doc in placed if not strong or doc in strong]
     out = []
     for i, j, doc in kept:
         while i > 0 and any(" ".join(words[k:i]) in _LEADS for k in range(max(0, i - 4), i)):
             i = next(k for k in range(max(0, i - 4), i) if " ".join(words[k:i]) in _LEADS)
         while j < len(words) and any(" ".join(words[j:k]) in _TYPES for k in range(j + 1, j + 5)):
             j = max(k for k in range(j + 1, min(j + 5, len(words) + 1)) if " ".join(words[j:k]) in _TYPES)
-        out.append(Mention(spans[i][0], spans[j - 1][1], doc))
+        out.append(Mention(spans[i][0], spans[j - 1][1], doc, place=(i, j, doc) in placed and doc not in strong))
     return out
 
 
 def named_docs(documents) -> list[NamedDoc]:
     """The names of these documents (DocumentSummary records)."""
-    return [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title)) for d in documents]
+    return [NamedDoc(d.id, keys_for(d.name, d.meta.doc_type, d.meta.number, d.meta.title),
+                     places_for(d.meta.place, d.meta.issuer)) for d in documents]
 
 
 def resolve(question: str, docs: list[NamedDoc]) -> set[str]:
@@ -112,7 +130,8 @@ def without_mentions(question: str, found: list[Mention]) -> str:
     named document is lifted, "Chương trình 01/CTr-LĐLĐ" would only favour its passages that repeat
     "chương trình". The question as typed when nothing else would be left."""
     keep, at = [], 0
-    for m in sorted(found, key=lambda m: m.start):
+    # a place names several documents alike and its words still tell their passages apart: it stays
+    for m in sorted((m for m in found if not m.place), key=lambda m: m.start):
         if m.start >= at:
             keep.append(question[at:m.start])
             at = m.end
