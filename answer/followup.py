@@ -40,6 +40,9 @@ _DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ-]+")
 _TERM = re.compile(r"\b(?:nhiệm kỳ|giai đoạn)?\s*\d{4}\s*[-–]\s*\d{4}\b", re.I)
 _DOC_KIND = re.compile(r"\b(?:Chương trình(?: hành động)?|Nghị quyết|Kế hoạch|Báo cáo|Quyết định|"
                        r"Hướng dẫn|Luật|Bộ luật|Nghị định|Thông tư)\b(?: số)?", re.I)
+# a union body and where it is: "Công đoàn Viên chức Bình Định", "LĐLĐ tỉnh Lai Châu", "Công đoàn ngành Y tế"
+_UNIT = re.compile(r"\b(?:(?:Liên đoàn Lao động|LĐLĐ|Công đoàn(?: Viên chức| ngành \w+)?|CĐVC|CĐCS)\s+)?"
+                   r"(?:(?:tỉnh|thành phố|huyện)\s+)?[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)+")
 # a proper name: two or more capitalised syllables in a row ("Lai Châu", "Công đoàn Viên chức")
 _NAME = re.compile(r"\b(?:LĐLĐ|CĐVC|CĐCS|[A-ZĐ][\wÀ-ỹ]*)(?:\s+(?:[A-ZĐ][\wÀ-ỹ]*))+")
 
@@ -57,8 +60,8 @@ def is_followup(question: str) -> bool:
 
 
 def topic_words(question: str) -> list[str]:
-    """The words of a follow-up that name something, framing removed."""
-    return _FRAME.sub(" ", " ".join(_words(question))).split()
+    """The words of a follow-up that name something, framing and the units or places it names removed."""
+    return _FRAME.sub(" ", " ".join(_words(_UNIT.sub(" ", question)))).split()
 
 
 def reference(question: str) -> str:
