@@ -50,8 +50,10 @@ _FREQUENCY = re.compile(r"\b(?:hang|hoang) (?:nam|thang|quy|tuan|ngay)\b|\bdinh 
                         r"\bmoi (?:nam|thang|quy|tuan)\b|\bthuong xuyen\b|\b\d+ thang\b")
 _DURATION = re.compile(r"\b(?:\d+|mot|hai|ba|bon|sau|bay|tam|chin|muoi)\s+(?:nam|thang|ngay|tuan|gio|ky)\b")
 _DATE = re.compile(r"\b(?:ngay \d|thang \d|\d{1,2}/\d{1,2}(?:/\d{4})?|truoc ngay|cham nhat|quy [ivx\d])")
+# a time, or, as laws answer "khi nào", the case or moment it applies in ("Trong trường hợp …", "sau khi …")
 _WHEN = re.compile(r"\b(?:ngay \d|thang \d|nam \d{4}|\d{1,2}/\d{1,2}(?:/\d{4})?|quy [ivx\d]|hang (?:nam|thang|quy)|"
-                   r"dinh ky|truoc ngay|cham nhat|(?:19|20)\d\d)\b")
+                   r"dinh ky|truoc ngay|cham nhat|(?:19|20)\d\d|khi|neu|trong truong hop|ke tu|trong thoi han|"
+                   r"tu ngay|den ngay|thoi diem)\b")
 # a number that counts something: not a year, a date, a document number or a heading's own numbering
 _NOT_COUNTS = re.compile(r"\b\d+[/-][\w/-]+|\b(?:19|20)\d\d\b|^\s*(?:[ivx]+|\d+(?:\.\d+)*)[.)]\s|\b\d{1,2}/\d{1,2}")
 _PERSON = re.compile(
@@ -122,7 +124,7 @@ _SPECIFIC = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[IVXLC]{2,6}\b")
 def specifics(question: str) -> frozenset[str]:
     """The numbers, years and roman numerals a question gives, as they must appear in an answer's text:
     folded, leading zeros dropped ("03 khâu" and "3 khâu" are one), document numbers left to index/named.py."""
-    text = re.sub(r"\b\d+[/-][\wĐđÀ-ỹ/-]+", " ", question)     # "01/CTr-LĐLĐ" names a document
+    text = re.sub(r"\b\d+(?:/[\w-]+)+|\b\d+-[^\W\d][\w/-]*", " ", question)   # "01/CTr-LĐLĐ" names a document
     return frozenset(_plain(m.group(0)) for m in _SPECIFIC.finditer(text))
 
 

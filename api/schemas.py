@@ -117,9 +117,13 @@ class AskOut(Record):
     answer: str
     found: bool
     quote: str
-    mode: str
+    mode: str = Field(description="extractive | llm | facts (a document's own record) | card (a number alone) | "
+                                  "smalltalk")
     citations: list[CitationOut]
+    # beside an answer, other passages; beside found=false, the closest ones, "có thể liên quan", never the answer
     suggestions: list[Result] = []
+    followup: bool = Field(False, description="the question was read against the conversation's earlier ones")
+    reason: str = Field("", description="why it abstained, or which step answered")
 
 
 class DocumentOut(DocumentRecord):

@@ -27,7 +27,7 @@ def quote(question: str, hits: list[Hit], idf=None, **constants: float) -> str:
 @pytest.mark.parametrize("constant, plain, marked, question, marker", [
     # a number question prefers the unit with a number
     ("NUMBER_BONUS", "- Đoàn viên được tuyên truyền pháp luật hằng năm.",
-     "- Đoàn viên được tuyên truyền pháp luật đạt 98%.", "Bao nhiêu đoàn viên được tuyên truyền pháp luật?", "98%"),
+     "- Đoàn viên được tuyên truyền pháp luật đạt 98%.", "Chỉ tiêu đoàn viên được tuyên truyền pháp luật?", "98%"),
     # a "which document" question prefers the unit with a document number
     ("REFERENCE_BONUS", "- Ban hành quy chế làm việc của Ban Chấp hành theo số này.",
      "- Ban hành quy chế làm việc của Ban Chấp hành theo số 12/2024.",

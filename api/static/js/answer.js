@@ -33,14 +33,28 @@ function manySources(citations, terms) {
   ])));
 }
 
+const TITLES = { smalltalk: "Sổ tay", card: "Thông tin văn bản", facts: "Thông tin văn bản" };
+
+/** Thẻ văn bản: liên kết mở từng văn bản (trang văn bản có mục lục và toàn văn). */
+function documentLinks(citations) {
+  return h("ul", { className: "sources" }, citations.map((c) => h("li", null, [
+    h("span", { className: "source-label", text: "Mở văn bản: " }),
+    h("a", { href: docHref(c.doc_id), className: "cite", text: c.citation })
+  ])));
+}
+
 export function renderAnswer(a, terms) {
   body.replaceChildren();
-  box.classList.toggle("not-found", !a.found);
-  title.textContent = a.found ? "Trả lời" : "Chưa tìm thấy câu trả lời";
+  const chat = a.mode === "smalltalk";
+  box.classList.toggle("not-found", !a.found && !chat);
+  box.classList.toggle("chat", chat);
+  title.textContent = TITLES[a.mode] && (a.found || chat) ? TITLES[a.mode]
+    : a.found ? "Trả lời" : "Chưa tìm thấy câu trả lời";
   const text = (a.answer || "").replace(LINK_LINE, "").trim();
   body.appendChild(h("p", { className: "answer-text" }, [highlight(text, a.found ? terms : null)]));
   const cites = a.citations || [];
-  if (cites.length === 1) body.appendChild(singleSource(cites[0], terms));
+  if (a.mode === "card") body.appendChild(documentLinks(cites));
+  else if (cites.length === 1) body.appendChild(singleSource(cites[0], terms));
   else if (cites.length > 1) body.appendChild(manySources(cites, terms));
   box.hidden = false;
 }

@@ -29,4 +29,3 @@ export function forget() {
   try { sessionStorage.removeItem(KEY); } catch (e) { /* bỏ qua */ }
 }
 
-export function earlier() { return read(); }

@@ -4,7 +4,7 @@ import { api, postJson } from "./api.js";
 import { queryTerms, highlight } from "./highlight.js";
 import { renderAnswer, hideAnswer } from "./answer.js";
 import { setSelect } from "./documents.js";
-import { historyFor, remember, forget, earlier } from "./conversation.js";
+import { historyFor, remember, forget } from "./conversation.js";
 
 const PAGE = 10;
 const el = {
@@ -60,12 +60,11 @@ function searchUrl(params, offset) {
   return "/search?" + p.toString();
 }
 
-/** Dòng "Đang hỏi tiếp sau: …" và nút bắt đầu cuộc trò chuyện mới. */
-export function renderConversation() {
-  const before = earlier();
-  el.conv.hidden = before.length === 0;
-  el.convText.textContent = before.length
-    ? "Đang hỏi tiếp sau " + before.length + " câu: “" + before[before.length - 1] + "”" : "";
+/** Dòng "Đang hỏi tiếp theo câu: …" và nút bắt đầu cuộc trò chuyện mới: chỉ khi máy chủ đã đọc câu hỏi
+ * này cùng các câu trước (answer.followup); một câu hỏi đầy đủ thì không. */
+export function renderConversation(used, previous) {
+  el.conv.hidden = !used;
+  el.convText.textContent = used && previous ? "Đang hỏi tiếp theo câu trước: “" + previous + "”" : "";
 }
 
 export function newConversation() {
@@ -78,7 +77,7 @@ export function newConversation() {
   showError(el.error, "");
   el.status.textContent = "Đã bắt đầu cuộc trò chuyện mới.";
   el.examples.hidden = false;
-  renderConversation();
+  renderConversation(false);
   if (location.hash) history.pushState(null, "", location.pathname);
   el.q.focus();
 }
@@ -105,15 +104,17 @@ export function runSearch(params, force) {
   el.moreStatus.textContent = "";
   setBusy(true);
 
-  const body = { question: q, history: historyFor(q) };
+  const before = historyFor(q);
+  const body = { question: q, history: before };
   const filters = filterBody(params);
   if (filters) body.filters = filters;
   Promise.allSettled([postJson("/ask", body), api(searchUrl(params, 0))]).then(([a, s]) => {
     if (seq !== search.seq) return;   // đã có lần tìm mới hơn
     setBusy(false);
     showResults(a, s);
-    if (a.status === "fulfilled") remember(q);
-    renderConversation();
+    const answer = a.status === "fulfilled" ? a.value : null;
+    if (answer && answer.mode !== "smalltalk") remember(q);
+    renderConversation(Boolean(answer && answer.followup), before[before.length - 1]);
   });
 }
 
@@ -123,6 +124,13 @@ function showResults(a, s) {
   if (answer) renderAnswer(answer, search.terms);
   else errors.push("Không lấy được câu trả lời. " + errText(a.reason));
 
+  if (answer && (answer.mode === "smalltalk" || answer.mode === "card")) {
+    // lời chào, cảm ơn, thẻ văn bản: không kèm danh sách đoạn văn
+    el.passages.hidden = true;
+    showError(el.error, errors.join("\n"));
+    el.status.textContent = "";
+    return;
+  }
   let results = s.status === "fulfilled" ? s.value.results : null;
   if (!results) {
     errors.push("Không tải được các đoạn liên quan. " + errText(s.reason));
@@ -141,7 +149,7 @@ function showResults(a, s) {
 }
 
 function renderPassages(results, notFound, pageable) {
-  el.passagesTitle.textContent = notFound ? "Các đoạn gần nhất" : "Các đoạn liên quan";
+  el.passagesTitle.textContent = notFound ? "Có thể liên quan (không phải câu trả lời)" : "Các đoạn liên quan";
   el.list.replaceChildren();
   el.passages.hidden = false;           // visible first: appendPassages measures the text height
   appendPassages(results);
