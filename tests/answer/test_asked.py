@@ -31,7 +31,8 @@ def test_a_share_is_not_an_amount_of_money():
 
 
 def test_a_year_or_a_document_number_is_not_a_count():
-    opening = "Thực hiện Nghị quyết Đại hội V Công đoàn Viên chức tỉnh Bình Định nhiệm kỳ 2023 - 2028; Quyết định số 3169/QĐ-TLĐ"
+    opening = ("Thực hiện Nghị quyết Đại hội V Công đoàn Viên chức tỉnh Bình Định nhiệm kỳ 2023 - 2028; "
+               "Quyết định số 3169/QĐ-TLĐ")
     assert not holds("count", opening)
     assert holds("count", "Tổng số 777 công đoàn cơ sở")
 

@@ -392,21 +392,52 @@ def test_conversation_sends_history_and_starts_over(page):
     bodies = ask_bodies(page)
     first, follow_up = QUESTION, "còn chỉ tiêu bồi dưỡng cán bộ thì sao?"
     ask(page, first)
-    expect(page.locator("#conversation")).to_be_visible()
+    expect(page.locator("#answer")).to_be_visible()
+    expect(page.locator("#conversation")).to_be_hidden()     # one question is not yet a conversation
     ask(page, follow_up)
-    expect(page.locator("#conv-text")).to_contain_text(follow_up)
+    expect(page.locator("#conversation")).to_be_visible()    # the server read it against the first
+    expect(page.locator("#conv-text")).to_contain_text(first)
     assert bodies[0]["question"] == first and bodies[0]["history"] == []
     assert bodies[1] == {"question": follow_up, "history": [first]}
-    page.reload()                                        # kept for the browser tab's session
+    page.reload()                                        # the questions are kept for the browser tab's session
+    ask(page, "năm 2025?")
     expect(page.locator("#conversation")).to_be_visible()
-    expect(page.locator("#conv-text")).to_contain_text("2 câu")
+    assert bodies[-1]["history"] == [first, follow_up]
+    standalone = "Tỷ lệ doanh nghiệp ký được thỏa ước lao động tập thể là bao nhiêu?"
+    ask(page, standalone)                                 # self-contained: sent with history, read alone
+    expect(page.locator("#answer .answer-text")).to_contain_text("85% doanh nghiệp")
+    expect(page.locator("#conversation")).to_be_hidden()
+    assert bodies[-1]["history"][-1] == "năm 2025?"
 
+    ask(page, "còn năm 2025 thì sao?")
+    expect(page.locator("#conversation")).to_be_visible()
     page.click("#new-chat")
     expect(page.locator("#conversation")).to_be_hidden()
     expect(page.locator("#answer")).to_be_hidden()
     expect(page.locator("#q")).to_have_value("")
     ask(page, first)
     assert bodies[-1]["history"] == []
+
+
+def test_small_talk_and_a_document_card_show_no_passages(page):
+    ask(page, "cảm ơn")
+    expect(page.locator("#answer")).to_be_visible()
+    expect(page.locator("#answer-title")).to_have_text("Sổ tay")
+    assert "not-found" not in (page.locator("#answer").get_attribute("class") or "")
+    expect(page.locator("#passages")).to_be_hidden()
+    ask(page, "01/CTr-LĐLĐ")
+    expect(page.locator("#answer-title")).to_have_text("Thông tin văn bản")
+    expect(page.locator("#answer .answer-text")).to_contain_text("Người ký: Lương Xuân Trường")
+    expect(page.locator("#passages")).to_be_hidden()
+    page.locator("#answer a.cite").first.click()
+    expect(page.locator("#doc-outline")).to_be_visible()
+
+
+def test_an_abstention_offers_passages_as_related_not_as_the_answer(page):
+    ask(page, "Cán bộ công đoàn đi học thạc sĩ được hỗ trợ bao nhiêu tiền?")
+    expect(page.locator("#answer-title")).to_have_text("Chưa tìm thấy câu trả lời")
+    expect(page.locator("#passages-title")).to_have_text("Có thể liên quan (không phải câu trả lời)")
+    expect(page.locator("#answer a.cite")).to_have_count(0)
 
 
 def test_history_keeps_the_last_four_questions(page):
