@@ -31,8 +31,8 @@ _ASKS = {
     "name": r"\bten (?:la )?gi\b|\bten goi\b",
     "frequency": r"\b(?:may lan|bao nhieu lan|mot lan|dinh ky (?:\w+ ){0,3}(?:bao lau|may))\b",
     "duration": r"\b(?:bao lau|may nam|bao nhieu nam|may thang|bao nhieu thang|may ngay|bao nhieu ngay|"
-                r"thoi gian (?:\w+ ){0,5}(?:bao lau|bao nhieu))\b",
-    "date": r"\b(?:ngay nao|ngay bao nhieu|ngay may|thoi han|han chot|han nop|han cuoi)\b",
+                r"(?:thoi gian|thoi han) (?:\w+ ){0,8}(?:bao lau|bao nhieu))\b",
+    "date": r"\b(?:ngay nao|ngay bao nhieu|ngay may|han chot|han nop|han cuoi)\b",
     "when": r"\b(?:khi nao|bao gio|luc nao|thoi diem nao|thang nao|nam nao)\b",
     "count": r"\b(?:bao nhieu|may(?! tinh| moc| chu| bay| in)|so luong|ty le|phan tram|gap (?:\w+ ){0,2}lan)\b",
 }
@@ -55,7 +55,10 @@ _WHEN = re.compile(r"\b(?:ngay \d|thang \d|nam \d{4}|\d{1,2}/\d{1,2}(?:/\d{4})?|
                    r"dinh ky|truoc ngay|cham nhat|(?:19|20)\d\d|khi|neu|trong truong hop|ke tu|trong thoi han|"
                    r"tu ngay|den ngay|thoi diem)\b")
 # a number that counts something: not a year, a date, a document number or a heading's own numbering
-_NOT_COUNTS = re.compile(r"\b\d+[/-][\w/-]+|\b(?:19|20)\d\d\b|^\s*(?:[ivx]+|\d+(?:\.\d+)*)[.)]\s|\b\d{1,2}/\d{1,2}")
+_NOT_COUNTS = re.compile(r"\b\d+[/-][\w/-]+|\b(?:19|20)\d\d\b|^\s*(?:[ivx]+|\d+(?:\.\d+)*)[.)]\s|\b\d{1,2}/\d{1,2}|"
+                         r"\b(?:khoan|dieu|diem|chuong|muc|phan|so) \d+")
+# "… bao gồm:" followed by its points answers "có bao nhiêu …" by listing them
+_LISTS = re.compile(r"\b(?:bao gom|gom co|sau day|nhu sau)\b|:\s*$")
 _PERSON = re.compile(
     r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Lương|Đinh|Trịnh|Đoàn|Mai|Tô|"
     r"Lò|Lường|Tòng|Quàng|Vàng|Giàng|Sùng|Thào|Lù|Chu|Cao|Lâm|Tạ|Đào|Triệu|Kiều|Nông|Vi|Hứa|Lục)"
@@ -64,6 +67,16 @@ _NAMED_THING = re.compile(r"[“\"«][^”\"»]{3,}[”\"»]|(?<=\w )(?:[A-ZĐ][
 
 # facets checked against the quoted unit alone (the value must be quoted), or with its headings too
 _IN_UNIT = {"money", "count", "duration", "frequency", "person", "name"}
+
+
+# "…, đúng hay sai?", "… phải không?", "Điều nào sau đây không đúng …": the question states a claim to check, and
+# its numbers, names and words are the claim's, not a fact it asks for (the ALQAC questions are mostly such)
+_CHECK = re.compile(r"(?:dung hay sai|dung hay khong|phai khong|dung khong|co phai khong|hay khong|dung chua)\W*$|"
+                    r"\bnao (?:sau|duoi) day\b")
+
+
+def is_check(question: str) -> bool:
+    return bool(_CHECK.search(" ".join(re.findall(r"\w+", fold(question)))))
 
 
 def facets(question: str) -> frozenset[str]:
@@ -85,7 +98,8 @@ def holds(facet: str, unit: str, context: str = "") -> bool:
         return bool(_NAMED_THING.search(text))
     folded = fold(text)
     if facet == "count":
-        return bool(re.search(r"\d", _NOT_COUNTS.sub(" ", folded)) or re.search(r"\b(?:toan bo|tat ca)\b", folded))
+        return bool(re.search(r"\d", _NOT_COUNTS.sub(" ", folded)) or re.search(r"\b(?:toan bo|tat ca)\b", folded)
+                    or _LISTS.search(folded))
     pattern = {"money": _MONEY, "procedure": _PROCEDURE, "condition": _CONDITION, "frequency": _FREQUENCY,
                "duration": _DURATION, "when": _WHEN, "date": _DATE}[facet]
     return bool(pattern.search(folded))
@@ -155,8 +169,11 @@ WHAT = {   # what an abstention says was not found, per facet
 }
 
 
-# words that frame a question and are rarely written in documents ("gồm những gì", "phần trăm" is written "%")
-_FRAME_WORDS = set("gi nao sao dau gom ai khong chua the nhe a oi tram may bao nhieu lam ra".split())
+# words that frame a question and may be written in no document ("gồm những gì", "phần trăm" is written "%"),
+# and the function words a small corpus may lack
+_FRAME_WORDS = set("gi nao sao dau gom ai khong chua the nhe a oi tram may bao nhieu lam ra la co cua va cac nhung "
+                   "duoc cho ve trong theo de khi thi voi tu den tai o mot hay hoac nay do ay".split())
+_FRAME_COMPOUNDS = {"dinh nghia", "khai niem", "y nghia", "mot vai", "mot so", "cu the", "vi du", "nhu the", "the nao"}
 
 
 def unknown_words(question: str, df) -> list[str]:
@@ -176,6 +193,7 @@ def unknown_words(question: str, df) -> list[str]:
         for token in words_of(question):
             word = token[2:].replace("_", " ")
             parts = fold(word).split()
-            if len(parts) == 2 and word[:1].islower() and not set(parts) & _FRAME_WORDS and df("_".join(parts)) == 0:
+            if len(parts) == 2 and word[:1].islower() and not set(parts) & _FRAME_WORDS \
+                    and " ".join(parts) not in _FRAME_COMPOUNDS and df("_".join(parts)) == 0:
                 out.append(word)
     return out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from answer.asked import WHAT, facets, holds, mentions_all, names_all, objects, specifics, unknown_words
+from answer.answerable import NOT_FOUND, NOT_WRITTEN, SUGGESTIONS, Need, abstain
+from answer.asked import is_check, unknown_words
+from answer.picks import Pick, age, article_start, cite_of, note, shown_unit, within
 from answer.question import intents, topic
 from answer.records import Answer, Citation
 from answer.units import (
@@ -28,7 +30,6 @@ from index.analyze import folded_terms
 from index.defined import asked_term, defines
 from index.named import mentions, named_docs, without_mentions
 from index.records import Hit
-from ingest.cite import organisation
 from ingest.parse import CLOSING_HEADING
 
 __all__ = ["MAX_ANSWER", "MAX_QUESTION", "NOT_FOUND", "compose", "focus", "idf_from_counts", "intents", "units"]
@@ -78,14 +79,6 @@ PURPOSE_BONUS = 0.3
 BARE_HEADING = 120
 # passages whose coverage decides answer or abstain. 1 / 5: no dev answer or abstention changes
 SUPPORT_PASSAGES = 3
-SUGGESTIONS = 3           # other passages offered beside an answer or an abstention; a choice of layout, not measured
-NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "
-             "Bạn thử hỏi lại bằng từ ngữ khác, hoặc xem các đoạn gần nhất dưới đây.")
-NOT_WRITTEN = ("Chưa tìm thấy: các văn bản đã nạp không nhắc đến {words}. "
-               "Các đoạn dưới đây chỉ có thể liên quan, không phải câu trả lời.")
-NOT_STATED = ("Chưa tìm thấy trong các văn bản đã nạp đoạn nào nêu {what} cho câu hỏi này. "
-              "Các đoạn dưới đây chỉ có thể liên quan, không phải câu trả lời.")
-
 _HAS_NUMBER = re.compile(r"\d")
 _DOC_NUMBER = re.compile(r"\b\d+[/-][\wĐđ]+")
 _ACTOR = re.compile(r"\b(chủ trì|giao|phối hợp|trách nhiệm|Ban |LĐLĐ|Công đoàn|Liên đoàn)\b")
@@ -152,14 +145,15 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     if support < MIN_COVERAGE:
         return abstain(question, hits)
-    missing = unknown_words(unnamed, df) if df is not None else []
+    check = is_check(unnamed)   # a claim to check asks no slot, and may use words the law does not (answer/asked.py)
+    missing = unknown_words(unnamed, df) if df is not None and not check else []
     if missing:
         words = ", ".join(f"«{w}»" for w in dict.fromkeys(missing))
         return replace(abstain(question, hits), answer=NOT_WRITTEN.format(words=words),
                        reason=f"không văn bản nào viết {words}")
     top_score = pool[0].score or 1.0
     term = asked_term(unnamed)
-    need = Need.of(unnamed)
+    need = Need() if check else Need.of(unnamed)
     best_of_doc: dict[str, Pick] = {}
     for rank, hit in enumerate(pool[:PASSAGES]):
         pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term, need)
@@ -172,47 +166,8 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
         picks = [p for p in picks if p.hit.doc_id in named] or picks
     share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
     chosen = [picks[0]] + [p for p in picks[1:] if not named and p.score >= share * picks[0].score]
-    chosen = [replace(p, shown=_shown_unit(p, want)) for p in chosen[:MAX_SOURCES]]
+    chosen = [replace(p, shown=shown_unit(p, want)) for p in chosen[:MAX_SOURCES]]
     return _write(question, chosen, want, q_terms, idf, hits)
-
-
-@dataclass(frozen=True)
-class Need:
-    """What the quote must hold beyond the question's words (answer/asked.py)."""
-
-    facets: frozenset[str] = frozenset()
-    specifics: frozenset[str] = frozenset()
-    objects: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, question: str) -> Need:
-        asked = facets(question)
-        return cls(asked, specifics(question), objects(question, asked))
-
-    def met(self, unit: str, context: str, document: str) -> bool:
-        """`context`: the headings and lead-in the unit stands under; `document`: its name, title, date."""
-        near = f"{context}\n{unit}"
-        return all(holds(f, unit, context) for f in self.facets) and names_all(self.objects, near) \
-            and mentions_all(self.specifics, f"{document}\n{near}")
-
-
-def abstain(question: str, hits: list[Hit], need: Need = Need()) -> Answer:
-    """ "Chưa tìm thấy", saying what was looked for; the closest passages go along as "có thể liên quan"."""
-    what = [WHAT[f] for f in sorted(need.facets)]
-    text = NOT_STATED.format(what=", ".join(what)) if what else NOT_FOUND
-    return Answer(question=question, answer=text, found=False, suggestions=tuple(hits[:SUGGESTIONS]),
-                  reason=("không có đoạn nào nêu " + ", ".join(what)) if what else "không đoạn nào đủ sát câu hỏi")
-
-
-@dataclass(frozen=True)
-class Pick:
-    score: float
-    hit: Hit
-    parts: tuple[str, ...]
-    index: int
-    shown: int = -1   # the unit whose place the citation names: a whole list is cited at its lead-in or article
-    coverage: float = 0.0   # share of the question's IDF mass in the unit, its headings counting HEADING_WEIGHT
-    context: frozenset[str] = frozenset()   # the terms of its headings, lead-in and document title
 
 
 def _pool(question: str, hits: list[Hit]) -> list[Hit]:
@@ -283,8 +238,8 @@ def _write(question: str, picks: list[Pick], want: set[str], q_terms: set[str],
     """One block per source, newest document first, each quote under its own citation. A further source's
     quote has FURTHER_ROOM less its citation, never under MIN_FURTHER_ROOM: a long citation does not silence
     a source; one that no longer fits is left out."""
-    newest = max(picks, key=_age)
-    leads = [f"Theo {_cite(p)}{_note(p, newest) if p is not newest else ''}:" for p in picks]
+    newest = max(picks, key=age)
+    leads = [f"Theo {cite_of(p)}{note(p, newest) if p is not newest else ''}:" for p in picks]
     rooms = [max(MIN_FURTHER_ROOM, FURTHER_ROOM - len(lead)) for lead in leads]
     while len(picks) > 1 and len(leads[0]) + MIN_FIRST_ROOM + sum(len(lead) + r + 5 for lead, r in
                                                                     zip(leads[1:], rooms[1:])) > MAX_ANSWER:
@@ -299,60 +254,13 @@ def _write(question: str, picks: list[Pick], want: set[str], q_terms: set[str],
         quote = _quote(pick, want, q_terms, idf, max(budget, MIN_FURTHER_ROOM))
         blocks.append((pick, lead, quote))
         room -= len(lead) + len(quote) + 5
-    blocks.sort(key=lambda b: _age(b[0]), reverse=True)
+    blocks.sort(key=lambda b: age(b[0]), reverse=True)
     text = "\n\n".join(f"{lead}\n“{quote}”" for _, lead, quote in blocks)
-    cites = tuple(Citation.of(p.hit, _within(p)) for p, _, _ in blocks)
+    cites = tuple(Citation.of(p.hit, within(p)) for p, _, _ in blocks)
     used = {p.hit.passage_id for p, _, _ in blocks}
     primary = blocks[0][2] if len(blocks) == 1 else "\n\n".join(q for _, _, q in blocks)
     return Answer(question=question, answer=text, found=True, quote=primary, citations=cites,
                   suggestions=tuple(h for h in hits if h.passage_id not in used)[:SUGGESTIONS])
-
-
-def _age(pick: Pick) -> str:
-    return _year(pick.hit) + (pick.hit.document.meta.date or "")
-
-
-def _year(hit: Hit) -> str:
-    """The document's year, dated or inferred from its term ("" when neither is known)."""
-    meta = hit.document.meta
-    return (meta.date or "")[:4] or (str(meta.inferred_year) if meta.inferred_year else "")
-
-
-def _shown_unit(pick: Pick, want: set[str]) -> int:
-    """Which unit's place names the quote _quote makes: a list's lead-in, an article, or the unit itself."""
-    parts, i = list(pick.parts), pick.index
-    lead, _ = list_span(parts, i, lead_ins(parts))
-    if lead is not None:
-        return lead if "list" in want or lead == i else i
-    article = _article_start(parts, i)
-    if "list" in want and article is not None and article < i:
-        return article
-    return i
-
-
-def _within(pick: Pick) -> tuple[str, ...]:
-    shown = pick.shown if pick.shown >= 0 else pick.index
-    return numbered_above(list(pick.parts), shown, pick.hit.heading_path)
-
-
-def _cite(pick: Pick) -> str:
-    return pick.hit.cite(_within(pick))
-
-
-def _note(pick: Pick, first: Pick) -> str:
-    """Says when a source is older than, or from another unit than, the newest one (shown first); the unit
-    only when its citation does not already name it."""
-    notes = []
-    year, first_year = _year(pick.hit), _year(first.hit)
-    if year and first_year and year < first_year:
-        notes.append(f"văn bản cũ hơn, năm {year}")
-    issuer, first_issuer = pick.hit.document.meta.issuer or "", first.hit.document.meta.issuer or ""
-    org = organisation(issuer)
-    cited = _cite(pick)
-    if issuer and first_issuer and org != organisation(first_issuer) \
-            and org not in cited and issuer.split(" — ")[0] not in cited:
-        notes.append(f"đơn vị khác: {org}")
-    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], float], limit: int) -> str:
@@ -375,7 +283,7 @@ def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], f
         stop = next((k for k, p in enumerate(rest) if HEADING.match(p) or _SUMMING_UP.match(p)), len(rest))
         if stop and i - start <= stop:
             return _whole_list(parts[start], rest[:stop], limit, must=i - start - 1)
-    article = _article_start(parts, i)
+    article = article_start(parts, i)
     if "list" in want and article is not None and article < i:   # a law's khoản are the article's list
         end = next((k for k in range(article + 1, len(parts)) if ARTICLE.match(parts[k])), len(parts))
         return _whole_list(parts[article], parts[article + 1:end], limit, must=i - article - 1)
@@ -394,11 +302,6 @@ def _quote(pick: Pick, want: set[str], q_terms: set[str], idf: Callable[[str], f
         if len(head) + len(gap) + MIN_FURTHER_ROOM <= limit:
             return f"{head}{gap}{_fit(quote, q_terms, idf, limit - len(head) - len(gap))}"
     return _fit(quote, q_terms, idf, limit)
-
-
-def _article_start(parts: list[str], i: int) -> int | None:
-    """Index of the "Điều N." line unit i stands under in its passage, if any."""
-    return next((j for j in range(i, -1, -1) if ARTICLE.match(parts[j])), None)
 
 
 def _khoan_above(pick: Pick, article: int | None) -> int | None:
