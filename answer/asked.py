@@ -56,7 +56,7 @@ _WHEN = re.compile(r"\b(?:ngay \d|thang \d|nam \d{4}|\d{1,2}/\d{1,2}(?:/\d{4})?|
                    r"tu ngay|den ngay|thoi diem)\b")
 # a number that counts something: not a year, a date, a document number or a heading's own numbering
 _NOT_COUNTS = re.compile(r"\b\d+[/-][\w/-]+|\b(?:19|20)\d\d\b|^\s*(?:[ivx]+|\d+(?:\.\d+)*)[.)]\s|\b\d{1,2}/\d{1,2}|"
-                         r"\b(?:khoan|dieu|diem|chuong|muc|phan|so) \d+")
+                         r"\b(?:khoan|dieu|diem|chuong|muc|phan) \d+")
 # "… bao gồm:" followed by its points answers "có bao nhiêu …" by listing them
 _LISTS = re.compile(r"\b(?:bao gom|gom co|sau day|nhu sau)\b|:\s*$")
 _PERSON = re.compile(
