@@ -79,7 +79,7 @@ class Harness:
     def restart(self) -> None:
         """Stop the Application and start a new one with the same settings and engine against the
         same fake server (a process restart: only what the persistence file kept survives)."""
-        engine = self.app.bot_data["engine"]
+        engine = self.app.bot_data["core"].engine
         self.runner.stop()
         self.runner = BotRunner(self.settings, engine)
         self.app = self.runner.app
