@@ -31,7 +31,7 @@ def esc(text: object) -> str:
     return html.escape(str(text or ""), quote=False)
 
 
-def _vn_date(iso: str | None) -> str:
+def vn_date(iso: str | None) -> str:
     if iso and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
         y, m, d = iso.split("-")
         return f"{d}/{m}/{y}"
@@ -142,7 +142,7 @@ def passage_html(hit: Hit) -> str:
 
 def doc_line(doc: DocumentSummary) -> str:
     m = doc.meta
-    bits = [b for b in (_vn_date(m.date), m.issuer, m.place) if b]
+    bits = [b for b in (vn_date(m.date), m.issuer, m.place) if b]
     tail = f"\n   {esc(' · '.join(bits))}" if bits else ""
     return f"<b>{esc(doc.name)}</b>{tail}\n   /vanban {esc(m.number or doc.id)}"
 
@@ -165,7 +165,7 @@ def document_html(doc: Document) -> str:
     m = doc.meta
     rows = [f"📘 <b>{esc(doc.name)}</b>"]
     facts = [("Trích yếu", m.title), ("Loại văn bản", m.doc_type), ("Số, ký hiệu", m.number),
-             ("Ngày ban hành", _vn_date(m.date)), ("Cơ quan ban hành", m.issuer), ("Nơi ban hành", m.place),
+             ("Ngày ban hành", vn_date(m.date)), ("Cơ quan ban hành", m.issuer), ("Nơi ban hành", m.place),
              ("Người ký", m.signer), ("Tệp", doc.source)]
     rows.extend(f"{label}: {esc(value)}" for label, value in facts if value)
     rows.append(f"Mã: <code>{esc(doc.id)}</code>")
@@ -188,7 +188,7 @@ def upload_html(result: FileResult) -> str:
         rows.append(esc(t.UPLOAD_REPLACED.format(previous=result.previous)))
     ocr = (t.OCR_YES.format(conf=m.ocr_confidence) if m and m.ocr_confidence is not None else t.OCR_NO)
     facts = [("Số, ký hiệu", m.number if m else None), ("Loại văn bản", m.doc_type if m else None),
-             ("Ngày ban hành", _vn_date(m.date) if m else None), ("Cơ quan ban hành", m.issuer if m else None),
+             ("Ngày ban hành", vn_date(m.date) if m else None), ("Cơ quan ban hành", m.issuer if m else None),
              ("Số mục", result.document.n_sections if result.document else None),
              ("Số đoạn", result.passages or None), ("Nhận dạng chữ (OCR)", ocr)]
     rows.extend(f"{label}: {esc(value if value not in (None, '') else t.UNKNOWN)}" for label, value in facts)

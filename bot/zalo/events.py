@@ -28,7 +28,13 @@ class Incoming:
 
 
 def _str(value) -> str:
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    """A text field: a string, else empty."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _id(value) -> str:
+    """An id: a string, or a number written as one (never a bool, a list or an object)."""
+    return str(value) if type(value) is int else _str(value)
 
 
 def events_of(payload) -> list[dict]:
@@ -51,7 +57,7 @@ def parse(event: dict) -> Incoming | None:
         return None
     chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
-    chat_id = _str(chat.get("id"))
+    chat_id = _id(chat.get("id"))
     if not chat_id:
         return None
     if sender.get("is_bot") is True:
@@ -60,11 +66,11 @@ def parse(event: dict) -> Incoming | None:
     return Incoming(
         event=_str(event.get("event_name")),
         chat_id=chat_id,
-        user_id=_str(sender.get("id")) or chat_id,
+        user_id=_id(sender.get("id")) or chat_id,
         text=_str(message.get("text"))[:MAX_TEXT_IN],
         photo=photo,
         caption=_str(message.get("caption"))[:MAX_TEXT_IN],
         group=_str(chat.get("chat_type")).upper() == "GROUP",
-        message_id=_str(message.get("message_id")),
+        message_id=_id(message.get("message_id")),
         name=_str(sender.get("display_name") or sender.get("first_name") or sender.get("name")),
     )
