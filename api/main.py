@@ -16,6 +16,7 @@ from answer.engine import Engine
 from api.middleware import Guard, install_handlers
 from api.routes import documents, health, jobs, search, telegram, trainers, zalo
 from core import redact
+from core.errors import SotayError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if settings.zalo_token and settings.zalo_webhook_url:
             from bot.zalo.app import ZaloChannel, check_webhook
 
-            check_webhook(settings)
-            app.state.zalo = ZaloChannel(settings, engine=app.state.engine)
-            zalo_retry = asyncio.create_task(start_with_retry(app.state.zalo, zalo_startup, name="zalo"))
+            try:
+                check_webhook(settings)
+            except SotayError as e:   # the API still serves; POST /zalo/webhook stays 404
+                log.error("Zalo webhook not started: %s", e)
+            else:
+                app.state.zalo = ZaloChannel(settings, engine=app.state.engine)
+                zalo_retry = asyncio.create_task(start_with_retry(app.state.zalo, zalo_startup, name="zalo"))
         yield
         if app.state.zalo is not None:
             zalo_retry.cancel()
