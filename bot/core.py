@@ -104,7 +104,7 @@ def reply_of(answer: Answer, suggestions: int = SUGGESTIONS) -> Reply:
     # abstentions may carry their closest passages as `related` (newer engines) or `suggestions`
     related = tuple(getattr(answer, "related", ()) or answer.suggestions)[:suggestions]
     text = (answer.answer or "").strip()
-    if answer.found and cited:
+    if answer.found and (cited or text):     # a document fact may answer in a sentence with nothing cited
         return Reply(ANSWER, answer.question, text, (answer.quote or "").strip(), sources, (), cited, cited, True)
     if not related and not cited and text:
         return Reply(SHORT, answer.question, text)      # greetings, thanks: a line with nothing to cite

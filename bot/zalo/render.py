@@ -66,7 +66,10 @@ def reply_text(reply: Reply, base_url: str | None = None) -> str:
 
 
 def reply_footer(reply: Reply) -> str:
-    return {ANSWER: t.Z_TYPED_ANSWER, NOT_FOUND: t.Z_TYPED_NOT_FOUND}.get(reply.kind, "")
+    """The typed replies this answer offers: "1" only when it cites a passage."""
+    if reply.kind == ANSWER and reply.cited:
+        return t.Z_TYPED_ANSWER
+    return t.Z_TYPED_NOT_FOUND if reply.kind in (ANSWER, NOT_FOUND) else ""
 
 
 def results_text(page: Page) -> str:

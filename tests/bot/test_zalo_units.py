@@ -107,3 +107,22 @@ def test_messages_never_exceed_2000_and_a_very_long_text_is_trimmed_saying_so():
     assert render.messages("") == [] and render.messages("", "chân") == ["chân"]
     exact = "x" * (render.LIMIT - 3)
     assert render.messages(exact, "abc") == [exact, "abc"]             # the footer goes to its own message
+
+
+def test_every_answer_mode_is_read_from_its_fields_for_both_channels():
+    from answer.records import Answer, Citation
+    from bot import format as fmt
+    from bot.core import ANSWER, NOT_FOUND, SHORT, reply_of
+    from tests.records import make_hit
+
+    cite = Citation("Đoạn trích.", "Chương trình 04 — II", "d", "II", ("II.",), "d:II")
+    hit = make_hit("d:II", "d", "II", ("II. CHỈ TIÊU",), "Chương trình 04 — II", "II. CHỈ TIÊU\n- 100% cán bộ", 1.0)
+    quoted = reply_of(Answer("q", "Theo …: «Đoạn trích.»", True, "Đoạn trích.", (cite,)))
+    fact = reply_of(Answer("q", "Chương trình 04 do Nguyễn Văn A ký.", True, mode="facts"))
+    absent = reply_of(Answer("q", "Không có văn bản số 99/XYZ trong kho.", False, suggestions=(hit,), mode="card"))
+    hello = reply_of(Answer("q", "Chào bạn!", False, mode="smalltalk"))
+    assert [r.kind for r in (quoted, fact, absent, hello)] == [ANSWER, ANSWER, NOT_FOUND, SHORT]
+    assert render.reply_footer(quoted) == t.Z_TYPED_ANSWER and render.reply_footer(fact) == t.Z_TYPED_NOT_FOUND
+    assert render.reply_footer(hello) == "" and "Nguồn" not in render.reply_text(fact)
+    assert f"• {hit.citation}\n- 100% cán bộ" in render.reply_text(absent) and fact.record()["found"]
+    assert fmt.reply_html(hello) == "Chào bạn!" and "<i>Đoạn trích.</i>" in fmt.reply_html(quoted)
