@@ -231,6 +231,7 @@ def test_a_flood_gets_one_slow_down_and_other_users_are_not_affected(make_zalo):
         fake.send_text(f"{EXAMPLE} ({i})", chat_id="z11")
     sync(fake, "z11")
     replies = sent(fake, "z11", mark)
-    assert sum(t.Z_TYPED_ANSWER in r.text for r in replies) == 3
+    # "(3)" is a number the engine looks for in the quote, so some of these may be honest "not found"s
+    assert sum(t.Z_TYPED_ANSWER in r.text or t.Z_TYPED_NOT_FOUND in r.text for r in replies) == 3
     assert sum("chậm lại" in r.text for r in replies) == 1 and len(replies) == 4
     assert ANCHOR in ask(fake, EXAMPLE, "z12").text
