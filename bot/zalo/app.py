@@ -51,7 +51,11 @@ class ZaloChannel:
         if not polling:
             check_webhook(self.settings)
         await self.core.open()
-        me = await self.client.get_me()
+        try:
+            me = await self.client.get_me()
+        except ZaloError as e:       # a wrong token is 401; the message never holds the URL with the token
+            raise SotayError(f"Không kết nối được Zalo Bot API ({e.code or e.description}): kiểm tra "
+                             "SOTAY_ZALO_TOKEN và SOTAY_ZALO_BASE_URL.") from None
         log.info("Zalo bot %s: %s", (me or {}).get("account_name", "?"), "long polling" if polling else "webhook")
         if polling:
             await self.client.delete_webhook()

@@ -126,3 +126,20 @@ def test_every_answer_mode_is_read_from_its_fields_for_both_channels():
     assert render.reply_footer(hello) == "" and "Nguồn" not in render.reply_text(fact)
     assert f"• {hit.citation}\n- 100% cán bộ" in render.reply_text(absent) and fact.record()["found"]
     assert fmt.reply_html(hello) == "Chào bạn!" and "<i>Đoạn trích.</i>" in fmt.reply_html(quoted)
+
+
+def test_sotay_bot_with_a_wrong_zalo_token_is_one_line_and_exit_2(engine, tmp_path):
+    zalo = fake_zalo.FakeZalo(token="1:another-token")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOTAY_")}
+    env.update(PYTHONPATH=str(ROOT), SOTAY_DATA_DIR=str(engine.settings.data_dir),
+               SOTAY_CACHE_DIR=str(engine.settings.cache_dir), SOTAY_EMBED_MODEL=engine.settings.embed_model,
+               SOTAY_ZALO_TOKEN=fake_zalo.TOKEN, SOTAY_ZALO_BASE_URL=zalo.start())
+    try:
+        run = subprocess.run([sys.executable, "-m", "sotay.cli", "bot"], cwd=tmp_path, env=env, capture_output=True,
+                             text=True, timeout=180)
+    finally:
+        zalo.stop()
+    assert run.returncode == 2, run.stderr[-2000:]
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("Lỗi: Không kết nối được Zalo Bot API (401)") and "Traceback" not in run.stderr
+    assert fake_zalo.TOKEN.split(":")[1] not in run.stdout + run.stderr
