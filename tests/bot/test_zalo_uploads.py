@@ -6,7 +6,7 @@ import pytest
 
 from bot import texts as t
 from ingest import ocr
-from tests.bot.test_zalo import ask, assert_clean, to
+from tests.bot.test_zalo import ask, assert_clean, sent, sync, to
 from tests.conftest import CORPUS, dev_questions
 from tests.ingest.scans import photograph, render_pages
 
@@ -55,9 +55,15 @@ def test_an_admins_photo_is_downloaded_ocrd_and_ingested(make_zalo, own_engine):
         pytest.skip("tesseract-ocr-vie is not installed: the photo reached the OCR step and was refused")
     assert "Đã thêm văn bản mới" in done.text and "Nhận dạng chữ (OCR): có" in done.text
     assert len(own_engine.documents()) == 1
-    question = next(q for q in dev_questions() if q["id"] == "dev-01")
-    answer = ask(fake, question["question"], "c-admin")
-    assert question["anchors"][0] in " ".join(answer.text.split()) and "📄 Nguồn:" in answer.text
+    # the OCR'd page is in the store: /tim finds it and "1" reads it in full through the bot
+    anchor = next(q for q in dev_questions() if q["id"] == "dev-01")["anchors"][0]
+    found = ask(fake, "/tim chỉ tiêu đào tạo chủ tịch công đoàn cơ sở", "c-admin")
+    assert found.text.startswith("🔎 Kết quả cho:") and "• " in found.text
+    mark = fake.mark()
+    fake.send_text("1", chat_id="c-admin")
+    sync(fake, "c-admin")
+    fulls = [" ".join(c.text.split()) for c in sent(fake, "c-admin", mark)]
+    assert any(anchor in f for f in fulls), fulls
     assert_clean(fake)
 
 
