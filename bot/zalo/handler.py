@@ -51,7 +51,10 @@ class ZaloBot:
                 continue
             handled += 1
             try:
-                await self.on_message(message)
+                # one event at a time per chat: behind a webhook each event runs on its own task, and a
+                # "1" sent right after a question must wait for that question's answer
+                async with self.states[message.chat_id].setdefault("lock", asyncio.Lock()):
+                    await self.on_message(message)
             except asyncio.CancelledError:
                 raise
             except Exception:

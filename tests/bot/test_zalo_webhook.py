@@ -104,3 +104,16 @@ def test_without_a_zalo_webhook_the_route_is_404(tmp_path, engine):
             assert post(base, {"ok": True}).status_code == 404
     finally:
         fake.stop()
+
+
+def test_events_of_one_chat_are_handled_in_order_behind_the_webhook(hooked, engine):
+    base, fake = hooked
+    mark = fake.mark()
+    assert post(base, fake.event(EXAMPLE, chat_id="w-order")).status_code == 200
+    assert post(base, fake.event("1", chat_id="w-order")).status_code == 200    # before the answer is out
+    deadline = time.monotonic() + 30
+    while len(fake.find("sendMessage", chat_id="w-order", after=mark)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    answer, full = fake.find("sendMessage", chat_id="w-order", after=mark)[:2]
+    assert ANCHOR in answer.text
+    assert engine.passage(engine.ask(EXAMPLE).citations[0].passage_id).text.strip() in full.text
