@@ -87,17 +87,20 @@ class ZaloClient:
         """The bytes of a photo the platform links to, refused past max_bytes (declared or streamed)."""
         if not url.startswith(("https://", "http://")):
             raise ZaloError("download", None, "not an http(s) link")
-        async with self.http.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise ZaloError("download", response.status_code, "photo not available")
-            declared = int(response.headers.get("Content-Length") or 0)
-            if declared > max_bytes:
-                raise TooLarge(declared)
-            data = bytearray()
-            async for chunk in response.aiter_bytes():
-                data.extend(chunk)
-                if len(data) > max_bytes:
-                    raise TooLarge(len(data))
+        data = bytearray()
+        try:
+            async with self.http.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise ZaloError("download", response.status_code, "photo not available")
+                declared = response.headers.get("Content-Length") or "0"
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise TooLarge(int(declared))
+                async for chunk in response.aiter_bytes():
+                    data.extend(chunk)
+                    if len(data) > max_bytes:
+                        raise TooLarge(len(data))
+        except httpx.HTTPError as e:
+            raise ZaloError("download", None, type(e).__name__) from None
         return bytes(data)
 
 

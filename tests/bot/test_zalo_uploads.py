@@ -87,3 +87,13 @@ def test_an_admins_unreadable_photo_is_reported_and_a_missing_one_is_asked_again
     gone = upload_reply(fake, "c-admin2", mark)
     assert gone.text.startswith("❌ Không tải được ảnh") and own_engine.documents() == []
     assert_clean(fake)
+
+
+def test_an_admins_photo_over_the_upload_limit_is_refused_before_ingest(make_zalo, own_engine):
+    fake, _ = make_zalo(engine_override=own_engine, zalo_admins=ADMIN, max_upload_mb=1)
+    mark = fake.mark()
+    fake.send_photo(b"\xff\xd8" + b"\0" * 1_500_000, "to.jpg", chat_id="c-admin3", user_id=ADMIN)
+    refused = upload_reply(fake, "c-admin3", mark)
+    assert "vượt giới hạn tải lên" in refused.text and "1 MB" in refused.text
+    assert own_engine.documents() == []
+    assert_clean(fake)
