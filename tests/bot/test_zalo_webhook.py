@@ -117,3 +117,25 @@ def test_events_of_one_chat_are_handled_in_order_behind_the_webhook(hooked, engi
     answer, full = fake.find("sendMessage", chat_id="w-order", after=mark)[:2]
     assert ANCHOR in answer.text
     assert engine.passage(engine.ask(EXAMPLE).citations[0].passage_id).text.strip() in full.text
+
+
+def test_dev_questions_through_the_webhook_are_answered_fast(hooked):
+    import statistics
+
+    from tests.conftest import dev_questions
+
+    base, fake = hooked
+    latencies, answered = [], 0
+    for i, q in enumerate([q for q in dev_questions() if q["anchors"]][:12]):
+        chat = f"w-dev-{i}"
+        mark = fake.mark()
+        started = time.perf_counter()
+        assert post(base, {"ok": True, "result": fake.event(q["question"], chat_id=chat)}).status_code == 200
+        reply = fake.wait_for("sendMessage", to(chat), after=mark, timeout=30)
+        latencies.append(reply.t - started)
+        answered += "📄 Nguồn:\n• " in reply.text and any(a in reply.text for a in q["anchors"])
+    p50 = statistics.median(latencies)
+    print(f"\nzalo webhook: {answered}/12 answered with the anchor and a source; POST → sendMessage p50 "
+          f"{p50 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+    assert answered >= 11 and p50 < 1.0
+    assert_clean(fake)
