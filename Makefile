@@ -32,10 +32,12 @@ serve: install
 bot: install
 	$(SOTAY) bot
 
-# ingest the corpus, then serve the API; the Telegram bot runs beside it when a token is set
+# ingest the corpus, then serve the API; the Telegram and Zalo bots run beside it when a token is set
+# (by long polling; one whose webhook URL is set is served by the API instead)
 run: ingest
-	@if [ -n "$$SOTAY_TELEGRAM_TOKEN" ] && [ -z "$$SOTAY_TELEGRAM_WEBHOOK_URL" ]; then \
-		echo "Bot Telegram: long polling"; \
+	@if { [ -n "$$SOTAY_TELEGRAM_TOKEN" ] && [ -z "$$SOTAY_TELEGRAM_WEBHOOK_URL" ]; } || \
+	    { [ -n "$$SOTAY_ZALO_TOKEN" ] && [ -z "$$SOTAY_ZALO_WEBHOOK_URL" ]; }; then \
+		echo "Bot: long polling"; \
 		$(SOTAY) bot & BOT=$$!; trap "kill $$BOT 2>/dev/null" EXIT INT TERM; \
 		$(SOTAY) serve --host $(HOST) --port $(PORT); \
 	else \

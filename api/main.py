@@ -14,8 +14,9 @@ from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
 from api.middleware import Guard, install_handlers
-from api.routes import documents, health, jobs, search, telegram, trainers
+from api.routes import documents, health, jobs, search, telegram, trainers, zalo
 from core import redact
+from core.errors import SotayError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,22 +32,27 @@ async def warm_routes(app: FastAPI) -> None:
         await client.post("/ask", json={"question": "công đoàn cơ sở"})
 
 
-async def start_with_retry(application, startup, first_wait: float = 2.0, max_wait: float = 300.0) -> None:
+async def start_with_retry(application, startup, first_wait: float = 2.0, max_wait: float = 300.0,
+                           name: str = "telegram") -> None:
     """Call the bot's webhook start-up until it succeeds, waiting 2, 4, 8 … up to 300 s between tries."""
     wait = first_wait
     while True:
         try:
             await startup(application, polling=False)
-            log.info("telegram webhook registered")
+            log.info("%s webhook registered", name)
             return
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # network errors of every kind: log one line, try again later
             if application.running:  # started but set_webhook failed: stop so the next try can start
                 await application.stop()
-            log.warning("telegram start-up failed (%s: %s); retrying in %.0f s", type(exc).__name__, exc, wait)
+            log.warning("%s start-up failed (%s: %s); retrying in %.0f s", name, type(exc).__name__, exc, wait)
             await asyncio.sleep(wait)
             wait = min(wait * 2, max_wait)
+
+
+async def zalo_startup(channel, polling: bool = False) -> None:
+    await channel.start(polling=polling)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -68,7 +74,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             app.state.telegram = build_application(settings, engine=app.state.engine)
             # the API starts even when Telegram is unreachable; set_webhook is retried in the background
             retry = asyncio.create_task(start_with_retry(app.state.telegram, startup))
+        app.state.zalo = None
+        if settings.zalo_token and settings.zalo_webhook_url:
+            from bot.zalo.app import ZaloChannel, check_webhook
+
+            try:
+                check_webhook(settings)
+            except SotayError as e:   # the API still serves; POST /zalo/webhook stays 404
+                log.error("Zalo webhook not started: %s", e)
+            else:
+                app.state.zalo = ZaloChannel(settings, engine=app.state.engine)
+                zalo_retry = asyncio.create_task(start_with_retry(app.state.zalo, zalo_startup, name="zalo"))
         yield
+        if app.state.zalo is not None:
+            zalo_retry.cancel()
+            await app.state.zalo.stop()
         if app.state.telegram is not None:
             retry.cancel()
             await shutdown(app.state.telegram)
@@ -83,6 +103,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(jobs.router)
     app.include_router(telegram.router)
     app.include_router(trainers.router)
+    app.include_router(zalo.router)
 
     install_handlers(app)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]

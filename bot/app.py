@@ -7,9 +7,7 @@
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -30,7 +28,7 @@ from bot import chat
 from bot import commands as c
 from bot import texts as t
 from bot.buttons import on_button, on_expired
-from bot.limits import Access, RateLimiter
+from bot.core import Core
 from bot.questions import on_other, on_text
 from bot.uploads import on_upload
 from core.errors import SotayError
@@ -73,13 +71,9 @@ def build_application(settings: Settings, engine=None) -> Application:
         .post_shutdown(post_shutdown)
         .build()
     )
-    application.bot_data.update(
-        settings=settings,
-        engine=engine,
-        limiter=RateLimiter(settings.telegram_rate_per_minute, 60.0),
-        access=Access(settings.allowed_chat_ids()),
-        admins=frozenset(settings.admin_chat_ids()),
-    )
+    application.bot_data.update(settings=settings, core=Core(
+        settings, engine, allowed=settings.allowed_chat_ids(), admins=frozenset(settings.admin_chat_ids()),
+        rate_per_minute=settings.telegram_rate_per_minute, source="telegram"))
     message = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, chat.gate), group=-1)
     application.add_handler(CommandHandler("start", c.cmd_start, filters=message))
@@ -97,16 +91,9 @@ def build_application(settings: Settings, engine=None) -> Application:
 
 
 async def post_init(application: Application) -> None:
-    """Open the shared resources: the engine's worker thread, the Engine itself (unless injected),
-    and register the command menu."""
-    data = application.bot_data
-    data["executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sotay-bot")
-    if data.get("engine") is None:
-        data["owns_engine"] = True
-        log.info("loading the search engine")
-        from answer.engine import Engine
-        loop = asyncio.get_running_loop()
-        data["engine"] = await loop.run_in_executor(data["executor"], Engine.open, data["settings"])
+    """Open the shared resources (the core's worker thread, the Engine itself unless injected) and
+    register the command menu."""
+    await application.bot_data["core"].open()
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
     except Exception:
@@ -115,13 +102,7 @@ async def post_init(application: Application) -> None:
 
 async def post_shutdown(application: Application) -> None:
     """Close what post_init opened: the worker thread, and the Engine when the bot loaded it."""
-    data = application.bot_data
-    executor = data.pop("executor", None)
-    if executor is not None:
-        executor.shutdown(wait=False, cancel_futures=True)
-    engine = data.get("engine")
-    if data.pop("owns_engine", False) and callable(getattr(engine, "close", None)):
-        engine.close()
+    application.bot_data["core"].close()
 
 
 async def startup(application: Application, *, polling: bool = True, poll_interval: float = 0.0,

@@ -10,12 +10,10 @@ from telegram.error import BadRequest
 from bot import format as fmt
 from bot import keyboards as kb
 from bot import texts as t
-from bot.chat import Ctx, call_engine, reply_target, send
+from bot.chat import Ctx, core_of, reply_target, send
 from bot.commands import doc_list_view, results_view, send_document, send_results
-from bot.feedback import append_feedback
 from bot.questions import answer_question
 from bot.uploads import undo, undo_ask, undo_keep
-from core.errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +36,8 @@ async def on_expired(update: Update, context: Ctx) -> None:
 async def _send_passages(update: Update, context: Ctx, ids: tuple[str, ...]) -> None:
     chat_id = update.effective_chat.id
     reply_to = reply_target(update, update.callback_query.message)
-    for pid in ids:
-        try:
-            hit = await call_engine(context, "passage", pid)
-        except NotFound:
-            await send(context, chat_id, fmt.esc(t.GONE), reply_to=reply_to)
-            continue
-        await send(context, chat_id, fmt.passage_html(hit), reply_to=reply_to)
+    for hit in await core_of(context).passages(ids):
+        await send(context, chat_id, fmt.passage_html(hit) if hit else fmt.esc(t.GONE), reply_to=reply_to)
 
 
 async def full(update: Update, context: Ctx, ids: tuple[str, ...]) -> None:
@@ -72,14 +65,10 @@ async def page(update: Update, context: Ctx, query: str, exclude: tuple[str, ...
 async def vote(update: Update, context: Ctx, value: str, record: dict) -> None:
     """👍 / 👎: append the vote with question, answer and citation ids to feedback.jsonl (once per
     answer message and value)."""
-    votes = context.chat_data.setdefault("votes", {})
     message_id = update.callback_query.message.message_id if update.callback_query.message else 0
-    if votes.get(message_id) == value:
+    if not core_of(context).vote(context.chat_data, message_id, value, record, update.effective_chat.id):
         await update.callback_query.answer(t.ALREADY)
         return
-    votes[message_id] = value
-    path = context.bot_data["settings"].data_dir / "feedback.jsonl"
-    append_feedback(path, value, record, update.effective_chat.id)
     await update.callback_query.answer(t.THANKS["u" if value == "up" else "d"])
 
 

@@ -2,8 +2,6 @@
 the per-user question limit, the access gate and the one error handler."""
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 import re
 
@@ -19,11 +17,14 @@ log = logging.getLogger(__name__)
 Ctx = ContextTypes.DEFAULT_TYPE
 
 
+def core_of(context: Ctx):
+    """The channel's bot.core.Core: engine calls, allow list, admins, rate limit, feedback."""
+    return context.bot_data["core"]
+
+
 async def call_engine(context: Ctx, method: str, *args, **kwargs):
-    """Run one Engine method in the bot's worker thread so the event loop keeps serving."""
-    engine = context.bot_data["engine"]
-    fn = functools.partial(getattr(engine, method), *args, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(context.bot_data["executor"], fn)
+    """Run one Engine method on the core's worker thread so the event loop keeps serving."""
+    return await core_of(context).call(method, *args, **kwargs)
 
 
 def is_private(update: Update) -> bool:
@@ -92,13 +93,12 @@ def command_for_us(message: Message, bot) -> bool:
 async def rate_ok(update: Update, context: Ctx, reply_to: Message | None) -> bool:
     """Count one question for the user; say "chậm lại" once when over the per-minute limit."""
     user = update.effective_user
-    limiter = context.bot_data["limiter"]
-    verdict = limiter.check(user.id if user else 0)
+    core = core_of(context)
+    verdict, wait = core.rate(user.id if user else 0)
     if verdict == OK:
         return True
     if verdict == WARN:
-        wait = max(1, round(limiter.retry_after(user.id if user else 0)))
-        await send(context, update.effective_chat.id, t.SLOW_DOWN.format(n=limiter.limit, s=wait),
+        await send(context, update.effective_chat.id, t.SLOW_DOWN.format(n=core.limiter.limit, s=wait),
                    reply_to=reply_target(update, reply_to))
     log.info("rate limited user in chat %s", update.effective_chat.id)
     return False
@@ -112,7 +112,7 @@ async def typing(context: Ctx, chat_id: int, message: Message | None) -> None:
 async def gate(update: Update, context: Ctx) -> None:
     """Refuse politely in chats that are not on the allow list, and stop handling there."""
     chat = update.effective_chat
-    if chat is None or context.bot_data["access"].allows(chat.id):
+    if chat is None or core_of(context).allows(chat.id):
         return
     log.info("refused chat %s", chat.id)
     if update.callback_query is not None:

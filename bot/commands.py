@@ -8,12 +8,10 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from bot import format as fmt
 from bot import keyboards as kb
 from bot import texts as t
-from bot.chat import Ctx, call_engine, is_private, rate_ok, reply_target, send, typing
+from bot.chat import Ctx, call_engine, core_of, is_private, rate_ok, reply_target, send, typing
 from core.errors import BadQuery, NotFound
 
-RESULTS_PER_PAGE = 3     # three excerpts fit one phone screen
 DOCS_PER_PAGE = 4
-MAX_PAGES = 10
 
 
 async def cmd_start(update: Update, context: Ctx) -> None:
@@ -56,18 +54,10 @@ async def send_results(update: Update, context: Ctx, query: str, exclude: Sequen
 
 async def results_view(context: Ctx, query: str, exclude: tuple[str, ...],
                        page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Text and buttons of one results page (engine.search with offset)."""
-    per, skip = RESULTS_PER_PAGE, set(exclude)
-    if skip:   # rank past what the user has already seen, then page
-        hits = await call_engine(context, "search", query, k=(page + 1) * per + len(skip) + 1)
-        hits = [h for h in hits if h.passage_id not in skip][page * per:]
-    else:
-        hits = await call_engine(context, "search", query, k=per + 1, offset=page * per)
-    has_next = len(hits) > per and page + 1 < MAX_PAGES
-    hits = hits[:per]
-    start = page * per + 1
-    markup = kb.results_keyboard(query, exclude, page, start, [h.passage_id for h in hits], has_next)
-    return fmt.results_html(query, hits, page, start=start), markup
+    """Text and buttons of one results page (bot.core: engine.search with offset)."""
+    shown = await core_of(context).results(query, exclude, page)
+    markup = kb.results_keyboard(query, exclude, shown.page, shown.start, shown.ids, shown.has_next)
+    return fmt.results_html(query, list(shown.hits), shown.page, start=shown.start), markup
 
 
 async def cmd_vanban(update: Update, context: Ctx) -> None:

@@ -1,4 +1,4 @@
-"""The feedback log: one JSON line per 👍 / 👎."""
+"""The feedback log: one JSON line per 👍 / 👎 (Telegram) or "đúng" / "sai" (Zalo)."""
 from __future__ import annotations
 
 import json
@@ -9,11 +9,11 @@ from pathlib import Path
 _feedback_lock = threading.Lock()
 
 
-def append_feedback(path: Path, vote: str, entry: dict, chat_id: int | None) -> dict:
+def append_feedback(path: Path, vote: str, entry: dict, chat_id, source: str = "telegram") -> dict:
     """Append one vote as a JSON line: time, vote, question, answer, citation ids."""
     record = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source": "telegram",
+        "source": source,
         "chat_id": chat_id,
         "vote": vote,
         "question": entry.get("question", ""),

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from bot import texts as t
+from bot.core import ANSWER, SHORT, Reply, reply_of
+from bot.split import pack, units
 
 if TYPE_CHECKING:
     from answer.records import Answer
@@ -29,7 +31,7 @@ def esc(text: object) -> str:
     return html.escape(str(text or ""), quote=False)
 
 
-def _vn_date(iso: str | None) -> str:
+def vn_date(iso: str | None) -> str:
     if iso and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
         y, m, d = iso.split("-")
         return f"{d}/{m}/{y}"
@@ -69,30 +71,44 @@ def passage_url(base: str, doc_id: str, section_id: str) -> str:
     return f"{base}/#doc/{quote(doc_id, safe='')}/{quote(section_id, safe='')}"
 
 
+def reply_html(reply: Reply, base_url: str | None = None) -> str:
+    """Any answer as Telegram HTML, by what it shows (bot.core.reply_of), not by its mode."""
+    if reply.kind == ANSWER:
+        return _answer_html(reply, base_url)
+    if reply.kind == SHORT:
+        return esc(reply.text)
+    return _not_found_html(reply.text, reply.related)
+
+
 def answer_html(answer: Answer, base_url: str | None = None) -> str:
     """The composed answer with its quote in italics, then '📄 Nguồn:' and the citations, each with a
     link to the web page when base_url (a public, non-loopback address) is given."""
-    body = esc(answer.answer.strip())
-    quote_ = esc(answer.quote.strip())
+    return reply_html(reply_of(answer), base_url)
+
+
+def _answer_html(reply: Reply, base_url: str | None) -> str:
+    body = esc(reply.text)
+    quote_ = esc(reply.quote)
     if quote_ and quote_ in body:
         body = body.replace(quote_, f"<i>{quote_}</i>", 1)
     lines = [body]
-    cites: dict[str, str | None] = {}
-    for c in answer.citations:
-        if c.citation and c.citation not in cites:
-            cites[c.citation] = passage_url(base_url, c.doc_id, c.section_id) if base_url else None
-    if cites:
+    if reply.sources:
         lines.append("")
         lines.append("📄 <b>Nguồn:</b>")
-        for cite, url in cites.items():
+        for s in reply.sources:
+            url = passage_url(base_url, s.doc_id, s.section_id) if base_url else None
             link = f' — <a href="{html.escape(url, quote=True)}">{t.LINK}</a>' if url else ""
-            lines.append(f"• {esc(cite)}{link}")
+            lines.append(f"• {esc(s.citation)}{link}")
     return "\n".join(lines)
 
 
 def not_found_html(answer: Answer, suggestions: list[Hit] | tuple[Hit, ...] = ()) -> str:
     """The honest 'not found' message, the closest passages, and a hint to rephrase or use /tim."""
-    parts = [esc(answer.answer.strip() or t.NOT_FOUND)]
+    return _not_found_html(answer.answer.strip(), suggestions)
+
+
+def _not_found_html(text: str, suggestions) -> str:
+    parts = [esc(text or t.NOT_FOUND)]
     if suggestions:
         items = ["🔎 <b>Các đoạn gần nhất (có thể liên quan):</b>"]
         for i, h in enumerate(suggestions, 1):
@@ -126,7 +142,7 @@ def passage_html(hit: Hit) -> str:
 
 def doc_line(doc: DocumentSummary) -> str:
     m = doc.meta
-    bits = [b for b in (_vn_date(m.date), m.issuer, m.place) if b]
+    bits = [b for b in (vn_date(m.date), m.issuer, m.place) if b]
     tail = f"\n   {esc(' · '.join(bits))}" if bits else ""
     return f"<b>{esc(doc.name)}</b>{tail}\n   /vanban {esc(m.number or doc.id)}"
 
@@ -149,7 +165,7 @@ def document_html(doc: Document) -> str:
     m = doc.meta
     rows = [f"📘 <b>{esc(doc.name)}</b>"]
     facts = [("Trích yếu", m.title), ("Loại văn bản", m.doc_type), ("Số, ký hiệu", m.number),
-             ("Ngày ban hành", _vn_date(m.date)), ("Cơ quan ban hành", m.issuer), ("Nơi ban hành", m.place),
+             ("Ngày ban hành", vn_date(m.date)), ("Cơ quan ban hành", m.issuer), ("Nơi ban hành", m.place),
              ("Người ký", m.signer), ("Tệp", doc.source)]
     rows.extend(f"{label}: {esc(value)}" for label, value in facts if value)
     rows.append(f"Mã: <code>{esc(doc.id)}</code>")
@@ -172,7 +188,7 @@ def upload_html(result: FileResult) -> str:
         rows.append(esc(t.UPLOAD_REPLACED.format(previous=result.previous)))
     ocr = (t.OCR_YES.format(conf=m.ocr_confidence) if m and m.ocr_confidence is not None else t.OCR_NO)
     facts = [("Số, ký hiệu", m.number if m else None), ("Loại văn bản", m.doc_type if m else None),
-             ("Ngày ban hành", _vn_date(m.date) if m else None), ("Cơ quan ban hành", m.issuer if m else None),
+             ("Ngày ban hành", vn_date(m.date) if m else None), ("Cơ quan ban hành", m.issuer if m else None),
              ("Số mục", result.document.n_sections if result.document else None),
              ("Số đoạn", result.passages or None), ("Nhận dạng chữ (OCR)", ocr)]
     rows.extend(f"{label}: {esc(value if value not in (None, '') else t.UNKNOWN)}" for label, value in facts)
@@ -186,11 +202,6 @@ def upload_html(result: FileResult) -> str:
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 
 
-def units(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_message(text: str, limit: int = LIMIT) -> list[str]:
     """Cut text into chunks of at most limit characters, at paragraph, then line, then word
     boundaries; an HTML tag open at a cut is closed there and re-opened in the next chunk."""
@@ -200,51 +211,7 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
     if units(text) <= limit:
         return [text]
     budget = max(limit - _RESERVE, 16)
-    return [c for c in _balance(_pack(text, budget, ("\n\n", "\n", " "))) if c]
-
-
-def _pack(text: str, budget: int, seps: tuple[str, ...]) -> list[str]:
-    if units(text) <= budget:
-        return [text]
-    if not seps:
-        return _hard_cut(text, budget)
-    sep, rest = seps[0], seps[1:]
-    chunks: list[str] = []
-    cur = ""
-    for part in text.split(sep):
-        if units(part) > budget:
-            if cur:
-                chunks.append(cur)
-                cur = ""
-            chunks.extend(_pack(part, budget, rest))
-            continue
-        cand = part if not cur else cur + sep + part
-        if units(cand) <= budget:
-            cur = cand
-        else:
-            chunks.append(cur)
-            cur = part
-    if cur:
-        chunks.append(cur)
-    return [c.strip() for c in chunks if c.strip()]
-
-
-def _hard_cut(text: str, budget: int) -> list[str]:
-    out = []
-    while text:
-        n = budget
-        while units(text[:n]) > budget:
-            n -= 1
-        if n < len(text):
-            # never cut inside a tag or an entity
-            lt, amp = text.rfind("<", 0, n), text.rfind("&", 0, n)
-            if lt > text.rfind(">", 0, n) and lt > 0:
-                n = lt
-            if amp > text.rfind(";", 0, n) and amp > 0:
-                n = min(n, amp)
-        out.append(text[:n])
-        text = text[n:]
-    return out
+    return [c for c in _balance(pack(text, budget)) if c]
 
 
 def _balance(chunks: list[str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 OK, WARN, DROP = "ok", "warn", "drop"
 
@@ -17,11 +17,11 @@ class RateLimiter:
         self.limit = max(1, int(limit))
         self.window = window
         self.clock = clock
-        self._events: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+        self._events: dict[Hashable, deque[float]] = {}
+        self._warned: set[Hashable] = set()
         self._lock = threading.Lock()
 
-    def check(self, key: int) -> str:
+    def check(self, key: Hashable) -> str:
         """Record one event for key if allowed; return OK, WARN or DROP."""
         now = self.clock()
         with self._lock:
@@ -37,7 +37,7 @@ class RateLimiter:
             self._warned.add(key)
             return WARN
 
-    def retry_after(self, key: int) -> float:
+    def retry_after(self, key: Hashable) -> float:
         """Seconds until key may ask again."""
         with self._lock:
             q = self._events.get(key)
@@ -49,8 +49,8 @@ class RateLimiter:
 class Access:
     """The allowed chat ids; an empty set lets every chat in."""
 
-    def __init__(self, allowed: set[int]) -> None:
+    def __init__(self, allowed: set) -> None:
         self.allowed = set(allowed)
 
-    def allows(self, chat_id: int | None) -> bool:
+    def allows(self, chat_id: Hashable | None) -> bool:
         return not self.allowed or chat_id in self.allowed

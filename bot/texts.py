@@ -83,3 +83,49 @@ LINK = "Xem đầy đủ"
 NOT_FOUND = "Rất tiếc, tôi không tìm thấy đoạn văn bản nào trả lời trực tiếp câu hỏi này."
 HINT = ("💡 Bạn thử diễn đạt lại câu hỏi (thêm từ khóa cụ thể, tên văn bản, năm…), "
         "hoặc dùng /tim &lt;từ khóa&gt; để xem các đoạn có chứa từ khóa.")
+
+# Zalo: plain text (no markup, no buttons); typed replies stand in for the buttons
+Z_TYPED_ANSWER = "👉 Gõ 1: xem toàn văn đoạn trích · 2: kết quả khác · «đúng» hoặc «sai»: góp ý câu trả lời."
+Z_TYPED_NOT_FOUND = "👉 Gõ 2: xem thêm các đoạn liên quan · «đúng» hoặc «sai»: góp ý."
+Z_TYPED_RESULTS = "👉 Gõ 1: đọc toàn văn các đoạn trên · 2: trang sau."
+Z_TYPED_LAST_PAGE = "👉 Gõ 1: đọc toàn văn các đoạn trên."
+Z_TYPED_FULL = "👉 Gõ 2: kết quả khác · «đúng» hoặc «sai»: góp ý câu trả lời."
+Z_NOTHING_YET = ("Bạn gõ câu hỏi trước nhé. Sau mỗi câu trả lời: gõ 1 để xem toàn văn đoạn trích, 2 để xem "
+                 "kết quả khác, «đúng» hoặc «sai» để góp ý.")
+Z_NO_FULL = "Câu trả lời này không trích đoạn nào. Gõ 2 để xem các đoạn liên quan, hoặc hỏi lại cụ thể hơn."
+Z_NO_VOTE = "Chưa có câu trả lời nào để góp ý. Bạn gõ câu hỏi trước nhé."
+Z_THANKS = {"up": "Cảm ơn bạn đã góp ý! 👍", "down": "Cảm ơn bạn! Góp ý «sai» giúp Sổ tay trả lời tốt hơn."}
+Z_HINT = ("💡 Bạn thử diễn đạt lại câu hỏi (thêm từ khóa cụ thể, tên văn bản, năm…), "
+          "hoặc gõ /tim <từ khóa> để xem các đoạn có chứa từ khóa.")
+Z_GREETING = (
+    "👋 Xin chào{name}! Tôi là Sổ tay — trợ lý tra cứu văn bản Công đoàn.\n\n"
+    "Bạn cứ gõ câu hỏi bằng tiếng Việt (có dấu hay không dấu đều được). Tôi trả lời bằng đoạn trích "
+    "nguyên văn từ văn bản, kèm nguồn (tên văn bản, mục) để bạn kiểm tra lại.\n\n"
+    "Ví dụ:\n{examples}\n\n"
+    "Sau mỗi câu trả lời: gõ 1 để xem toàn văn đoạn trích, 2 để xem kết quả khác, «đúng» hoặc «sai» để "
+    "góp ý. Gõ /help để xem hướng dẫn."
+)
+Z_HELP = (
+    "📖 Hướng dẫn sử dụng Sổ tay trên Zalo\n\n"
+    "• Gõ câu hỏi → tôi trả lời bằng đoạn trích nguyên văn, kèm 📄 Nguồn.\n"
+    "• Gõ 1: đọc toàn văn đoạn được trích.\n"
+    "• Gõ 2: xem các đoạn liên quan tiếp theo (gõ 2 nữa để sang trang sau).\n"
+    "• Gõ «đúng» hoặc «sai»: cho biết câu trả lời có đúng không.\n\n"
+    "Lệnh:\n"
+    "/tim <từ khóa> — tìm các đoạn văn bản theo từ khóa\n"
+    "/vanban — danh sách văn bản đang có\n"
+    "/vanban <số hoặc mã> — thông tin và mục lục một văn bản, ví dụ: /vanban 01/CTr-LĐLĐ\n\n"
+    "Tôi chỉ trả lời theo các văn bản đã có trong kho; không tìm thấy thì tôi sẽ nói rõ."
+)
+Z_TIM_USAGE = ("Cách dùng: /tim <từ khóa>\nVí dụ: /tim luân chuyển cán bộ\n\n"
+               "Muốn hỏi trọn câu thì bạn cứ gõ thẳng câu hỏi.")
+Z_DOCS_MORE = "… và {n} văn bản khác. Gõ /vanban <số hoặc mã> để xem một văn bản."
+Z_TRIMMED = "… (còn tiếp — nội dung dài hơn giới hạn tin nhắn Zalo; bạn xem đầy đủ trên trang tra cứu)"
+Z_NON_TEXT = ("Tôi chỉ đọc được câu hỏi dạng chữ 🙂 Bạn gõ câu hỏi giúp tôi nhé, ví dụ: "
+              "«Chỉ tiêu đào tạo chủ tịch CĐCS là gì?»")
+Z_UPLOAD_REFUSED = ("Xin lỗi, chỉ quản trị viên mới gửi được ảnh văn bản vào kho. Bạn cứ gõ câu hỏi bằng chữ, "
+                    "tôi sẽ tra cứu giúp bạn.")
+Z_UPLOAD_TOO_BIG = ("Ảnh «{name}» nặng hơn {limit} MB, vượt giới hạn tải lên. Bạn vui lòng chụp lại với "
+                    "dung lượng nhỏ hơn, hoặc tải lên qua trang web của Sổ tay.")
+Z_UPLOAD_NO_PHOTO = "❌ Không tải được ảnh «{name}» từ Zalo. Bạn vui lòng gửi lại ảnh."
+Z_UPLOAD_DONE = "Gõ /vanban {key} để xem mục lục."

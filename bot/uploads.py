@@ -1,8 +1,7 @@
 """Documents and photos from administrators: download, queue the ingest (Engine.submit), follow the
-job (Engine.job) and say what was recognised, with buttons to open the outline or undo."""
+job (bot.core.Core.follow) and say what was recognised, with buttons to open the outline or undo."""
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Update
@@ -11,14 +10,12 @@ from telegram.constants import FileSizeLimit
 from bot import format as fmt
 from bot import keyboards as kb
 from bot import texts as t
-from bot.chat import Ctx, call_engine, is_private, replies_to_bot, reply_target, send
+from bot.chat import Ctx, call_engine, core_of, is_private, replies_to_bot, reply_target, send
 from bot.questions import on_other
 
 log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD = FileSizeLimit.FILESIZE_DOWNLOAD     # 20 MB: the Bot API's getFile limit
-POLL_SECONDS = 1.0          # how often the job is looked at; a seed document ingests in 2-5 s here
-WAIT_SECONDS = 15 * 60      # OCR of a long scan can take minutes; after this the bot stops waiting
 MB = 1_000_000             # Telegram counts its 20 MB limit in decimal megabytes (20,000,000 bytes)
 
 
@@ -38,7 +35,7 @@ async def on_upload(update: Update, context: Ctx) -> None:
     """A document or photo: ingest it for an administrator's chat, refuse politely elsewhere."""
     chat_id = update.effective_chat.id
     reply_to = reply_target(update, update.message)
-    if chat_id not in context.bot_data["admins"]:
+    if not core_of(context).is_admin(chat_id):
         if is_private(update) or replies_to_bot(update.message, context.bot):
             await send(context, chat_id, fmt.esc(t.UPLOAD_REFUSED), reply_to=reply_to)
         return
@@ -61,12 +58,7 @@ async def on_upload(update: Update, context: Ctx) -> None:
 
 
 async def follow_job(context: Ctx, chat_id: int, job_id: str, name: str, reply_to) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_SECONDS
-    job = await call_engine(context, "job", job_id)
-    while job.status in ("queued", "running") and loop.time() < deadline:
-        await asyncio.sleep(POLL_SECONDS)
-        job = await call_engine(context, "job", job_id)
+    job = await core_of(context).follow(job_id)
     if job.status in ("queued", "running"):
         await send(context, chat_id, fmt.esc(t.UPLOAD_SLOW.format(name=name, stage=job.stage)), reply_to=reply_to)
     elif job.status != "done" or job.result is None or job.result.status == "failed":
@@ -91,7 +83,7 @@ async def undo_ask(update: Update, context: Ctx, doc_id: str) -> None:
 async def undo(update: Update, context: Ctx, doc_id: str) -> None:
     """Confirmed: delete the document the upload added (administrators only)."""
     query = update.callback_query
-    if update.effective_chat.id not in context.bot_data["admins"]:
+    if not core_of(context).is_admin(update.effective_chat.id):
         await query.answer(t.UPLOAD_REFUSED, show_alert=True)
         return
     await query.answer()

@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     telegram_rate_per_minute: int = 20
     telegram_admins: str = ""            # chat ids (comma-separated) that may send documents to ingest
 
+    # Zalo Bot Platform (bot/zalo/): the same conversation core as Telegram, plain text within 2,000 characters
+    zalo_token: str | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"   # calls go to {base}/bot<token>/<method>
+    zalo_allowed_chats: str = ""         # comma-separated Zalo chat ids (strings); empty = everyone
+    zalo_webhook_url: str | None = None  # set: the API's POST /zalo/webhook receives events (no polling)
+    zalo_webhook_secret: str | None = None   # 8-256 characters, sent back in X-Bot-Api-Secret-Token
+    zalo_rate_per_minute: int = 20
+    zalo_admins: str = ""                # Zalo user ids that may send photographed pages to ingest
+
     public_url: str = "http://127.0.0.1:8000"
 
     def allowed_chat_ids(self) -> set[int]:
@@ -57,7 +66,18 @@ class Settings(BaseSettings):
     def admin_chat_ids(self) -> set[int]:
         return _ids(self.telegram_admins)
 
+    def zalo_allowed_ids(self) -> set[str]:
+        return _names(self.zalo_allowed_chats)
+
+    def zalo_admin_ids(self) -> set[str]:
+        return _names(self.zalo_admins)
+
 
 def _ids(text: str) -> set[int]:
     """Chat ids from "4242, -1001" (spaces and empty items ignored)."""
     return {int(x) for x in text.replace(" ", "").split(",") if x}
+
+
+def _names(text: str) -> set[str]:
+    """Zalo ids are strings ("e4ea2cd5189df1c3a88c"): split on commas, spaces ignored."""
+    return {x.strip() for x in text.split(",") if x.strip()}

@@ -184,13 +184,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
-    from bot.app import run_polling
+    from bot.run import channels, run
 
-    if not settings.telegram_token:
-        raise SotayError("Chưa đặt SOTAY_TELEGRAM_TOKEN")
+    channels(settings)                      # no token, or only webhooks: one line before the engine loads
     engine = open_engine(Engine, settings)  # before polling: a bad data dir is one line, not a traceback
     try:
-        run_polling(settings, engine)
+        run(settings, engine)
     finally:
         engine.close()
     return 0
@@ -258,7 +257,7 @@ def parser() -> argparse.ArgumentParser:
     s = command("serve", "chạy API và trang web")
     s.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
     s.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
-    command("bot", "chạy bot Telegram (long polling)")
+    command("bot", "chạy bot Telegram và/hoặc Zalo (long polling, kênh nào có token)")
     return p
 
 

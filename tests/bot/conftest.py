@@ -79,7 +79,7 @@ class Harness:
     def restart(self) -> None:
         """Stop the Application and start a new one with the same settings and engine against the
         same fake server (a process restart: only what the persistence file kept survives)."""
-        engine = self.app.bot_data["engine"]
+        engine = self.app.bot_data["core"].engine
         self.runner.stop()
         self.runner = BotRunner(self.settings, engine)
         self.app = self.runner.app
@@ -120,3 +120,64 @@ def make_bot(tmp_path, engine):
 @pytest.fixture
 def bot(make_bot) -> Harness:
     return make_bot()
+
+
+# -- Zalo ------------------------------------------------------------------------------------------
+def zalo_settings(tmp_path: Path, base_url: str, **overrides):
+    from core.settings import Settings
+    from tests.bot.fake_zalo import TOKEN as ZALO_TOKEN
+
+    values = {"data_dir": tmp_path / "data", "cache_dir": tmp_path / "cache", "telegram_token": None,
+              "zalo_token": ZALO_TOKEN, "zalo_base_url": base_url, "zalo_allowed_chats": "",
+              "zalo_webhook_url": None, "zalo_webhook_secret": None, "zalo_rate_per_minute": 20,
+              "zalo_admins": ""}
+    values.update(overrides)
+    return Settings(**values)
+
+
+class ZaloRunner:
+    """The Zalo channel from bot.zalo.app, polling the fake server from its own event loop thread."""
+
+    def __init__(self, settings, engine, polling: bool = True) -> None:
+        from bot.zalo.app import ZaloChannel
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True, name="zalo-loop")
+        self.thread.start()
+        self.channel = ZaloChannel(settings, engine, poll_timeout=2)
+        self.settings = settings
+        self.run(self.channel.start(polling=polling))
+
+    def run(self, coro, timeout: float = 60.0):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        try:
+            self.run(self.channel.stop(), timeout=30)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+            self.loop.close()
+
+
+@pytest.fixture
+def make_zalo(tmp_path, engine):
+    """make_zalo(engine_override=None, polling=True, **settings) → (FakeZalo, ZaloRunner), polling the
+    fake with the session's real Engine over the seeds; all are stopped after the test."""
+    from tests.bot.fake_zalo import FakeZalo
+
+    started = []
+
+    def factory(*, engine_override=None, polling: bool = True, **overrides):
+        fake = FakeZalo()
+        base_url = fake.start()
+        runner = ZaloRunner(zalo_settings(tmp_path, base_url, **overrides), engine_override or engine, polling)
+        started.append((fake, runner))
+        return fake, runner
+
+    yield factory
+    for fake, runner in started:
+        try:
+            runner.stop()
+        finally:
+            fake.stop()

@@ -361,7 +361,7 @@ def test_bot_id_matches_fake(bot):
 def test_engine_is_loaded_in_post_init_when_not_injected(make_bot, engine):
     bot = make_bot(engine_override="load", data_dir=engine.settings.data_dir, cache_dir=engine.settings.cache_dir,
                    embed_model=engine.settings.embed_model)
-    assert bot.app.bot_data["engine"] is not engine
+    assert bot.app.bot_data["core"].engine is not engine
     msg = ask(bot.fake, EXAMPLE, 95)
     assert ANCHOR in msg.text
 

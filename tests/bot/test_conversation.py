@@ -6,7 +6,7 @@ import inspect
 import pytest
 
 from bot import format as fmt
-from bot.questions import HISTORY_SECONDS, HISTORY_TURNS, recent_questions, remember_question
+from bot.core import HISTORY_SECONDS, HISTORY_TURNS, recent_questions, remember_question
 from tests.bot.test_bot import ANCHOR, EXAMPLE, ask, assert_no_errors, to
 
 FOLLOW_UP = "cán bộ được luân chuyển phải công tác ít nhất bao lâu?"

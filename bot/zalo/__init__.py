@@ -1,0 +1,1 @@
+"""The Zalo channel: a thin transport over the shared conversation core (bot.core)."""
