@@ -45,7 +45,7 @@ class Redactor(logging.Filter):
 
 
 def secrets_of(settings) -> list[str]:
-    names = ("telegram_token", "api_key", "llm_api_key", "telegram_webhook_secret")
+    names = ("telegram_token", "api_key", "llm_api_key", "telegram_webhook_secret", "zalo_token", "zalo_webhook_secret")
     return [getattr(settings, n, None) or "" for n in names]
 
 

@@ -88,3 +88,17 @@ def test_server_starts_in_webhook_mode_without_telegram_and_never_prints_the_tok
     output = webhook_server[1]()
     assert "AAFakeToken" not in output and "webhook-secret-123" not in output and "khóa-ß-secret" not in output
     assert "retrying" in output and "đã ẩn" in output
+
+
+def test_zalo_secrets_are_redacted_too():
+    import logging
+
+    from core.redact import Redactor, secrets_of
+    from core.settings import Settings
+
+    s = Settings(zalo_token="1234567890:zalo-token-value", zalo_webhook_secret="zalo-hook-secret-42")
+    redactor = Redactor(secrets_of(s))
+    record = logging.LogRecord("sotay", logging.INFO, __file__, 1, "token %s secret %s", None, None)
+    record.args = (s.zalo_token, s.zalo_webhook_secret)
+    redactor.filter(record)
+    assert "zalo-token-value" not in record.getMessage() and "zalo-hook-secret-42" not in record.getMessage()
