@@ -217,6 +217,15 @@ class Engine:
                     return found
         raise NotFound(f"Không có văn bản '{key}'")
 
+    def find_documents(self, key: str) -> list[DocumentSummary]:
+        """What `/vanban <key>` means: the document with this id or number, else those a partial number names
+        ("04", "CTr 01"); empty when none."""
+        try:
+            return [self.document(key).summary()]
+        except NotFound:
+            number = facts.number_query(key)
+            return facts.matching(number, self._documents_in_view(None)) if number else []
+
     def passage(self, passage_id: str) -> Hit:
         view = self.searcher.view
         if passage_id not in view.position:

@@ -73,8 +73,14 @@ async def cmd_vanban(update: Update, context: Ctx) -> None:
 
 
 async def send_document(context: Ctx, chat_id: int, key: str, reply_to: Message | None) -> None:
+    """One document's card; the documents a partial number names ("/vanban 04") to choose from."""
+    found = await call_engine(context, "find_documents", key)
+    if len(found) > 1:
+        markup = kb.doc_list_keyboard([d.id for d in found[:DOCS_PER_PAGE]], 0, 1, False)
+        await send(context, chat_id, fmt.doc_list_html(found, 0, DOCS_PER_PAGE), reply_to=reply_to, markup=markup)
+        return
     try:
-        doc = await call_engine(context, "document", key)
+        doc = await call_engine(context, "document", found[0].id if found else key)
     except NotFound:
         await send(context, chat_id, fmt.esc(t.DOC_NOT_FOUND.format(key=key)), reply_to=reply_to)
         return

@@ -165,8 +165,12 @@ class ZaloBot:
         if not key:
             await self.send(m.chat_id, render.doc_list_text(await self.core.call("documents")))
             return
+        found = await self.core.call("find_documents", key)
+        if len(found) > 1:   # "/vanban 04": the documents the partial number names
+            await self.send(m.chat_id, render.doc_list_text(found))
+            return
         try:
-            doc = await self.core.call("document", key)
+            doc = await self.core.call("document", found[0].id if found else key)
         except NotFound:
             await self.send(m.chat_id, t.DOC_NOT_FOUND.format(key=key))
             return

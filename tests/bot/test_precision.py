@@ -37,3 +37,11 @@ def test_a_new_question_after_another_topic_is_answered_on_its_own(bot):
     assert "85% doanh nghiệp, đơn vị có tổ chức công đoàn đủ điều kiện" in second.text
     assert "Ban Nữ công" not in second.text.split("📄")[0]
     assert_no_errors(bot.fake)
+
+
+def test_vanban_with_a_partial_number_shows_the_document(bot):
+    for i, key in enumerate(("04", "CTr 01")):
+        msg = ask(bot.fake, f"/vanban {key}", 441 + i)
+        assert "Không tìm thấy" not in msg.text
+        assert ("04/CTr-CĐVC" if key == "04" else "01/CTr-LĐLĐ") in msg.text and "Người ký" in msg.text
+    assert_no_errors(bot.fake)
