@@ -68,7 +68,8 @@ def _types_in(folded: str) -> set[str]:
 
 def _identity(doc: DocumentSummary) -> str:
     m = doc.meta
-    return fold(" ".join(x for x in (doc.name, m.doc_type, m.number, m.title, m.issuer, m.place, m.date) if x))
+    digits = (m.number or "").split("/")[0]   # "chương trình 04" names 04/CTr-CĐVC
+    return fold(" ".join(x for x in (doc.name, m.doc_type, m.number, digits, m.title, m.issuer, m.place, m.date) if x))
 
 
 def _words(text: str) -> list[str]:
@@ -114,7 +115,8 @@ def answer(question: str, field: str, doc: DocumentSummary, passages: Sequence[P
     closing = next((p for p in passages if p.heading_path[:1] == (CLOSING_HEADING,)), None)
     opening = passages[0] if passages else None
     value = {"signer": m.signer, "date": _vn_date(m.date), "number": m.number, "issuer": m.issuer,
-             "recipients": "; ".join(m.recipients) or None, "type": m.doc_type, "term": _term(doc)}[field]
+             "recipients": "; ".join(m.recipients) or None, "type": m.doc_type,
+             "term": _term(doc, opening.text if opening else "")}[field]
     if not value:
         return Answer(question=question, answer=NOT_RECORDED.format(what=_WHAT[field], doc=whole), found=False,
                       mode="facts", reason=f"văn bản không ghi {_WHAT[field]}")
@@ -159,7 +161,8 @@ def card(doc: DocumentSummary, passages: Sequence[Passage], outline: Sequence[st
     return "\n".join(lines)
 
 
-_CARD_WORDS = {"van ban", "vb", "so", "xem", "tim", "tra cuu", "ky hieu", "so hieu"} | _TYPE_WORDS | set(_ABBREVIATIONS)
+_CARD_WORDS = {"van ban", "vanban", "vb", "so", "xem", "tim", "tra cuu", "ky hieu", "so hieu"} | _TYPE_WORDS \
+    | set(_ABBREVIATIONS)
 
 
 def number_query(question: str) -> tuple[set[str], str] | None:
@@ -203,8 +206,9 @@ _WHAT = {"signer": "người ký", "date": "ngày ban hành", "number": "số hi
 _RANGE = re.compile(r"(?:nhiệm kỳ|giai đoạn)?\s*\b(\d{4})\s*[-–]\s*(\d{4})\b", re.I)
 
 
-def _term(doc: DocumentSummary) -> str | None:
-    m = _RANGE.search(f"{doc.meta.title or ''} {doc.name}")
+def _term(doc: DocumentSummary, opening: str = "") -> str | None:
+    """The term or period, from the title, else from the opening paragraph ("… khóa XIV, nhiệm kỳ 2025-2030")."""
+    m = _RANGE.search(f"{doc.meta.title or ''} {doc.name}") or _RANGE.search(opening)
     if not m:
         return None
     word = "nhiệm kỳ" if "nhiệm kỳ" in m.group(0).lower() else "giai đoạn"
@@ -265,7 +269,7 @@ def card_answer(question: str, docs: Sequence[DocumentSummary], passages: dict[s
 def absent(question: str, number: str, related: Sequence[Hit]) -> Answer:
     """A number no stored document carries: said so, with the passages that cite it."""
     citing = [h for h in related if fold(number).replace(" ", "") in fold(h.text).replace(" ", "")]
-    text = f"Văn bản số {number} chưa có trong kho văn bản đã nạp."
+    text = f"Chưa có văn bản «{number}» trong kho văn bản đã nạp."
     if citing:
         text += " Các đoạn dưới đây có nhắc đến văn bản này (không phải nội dung của nó)."
     return Answer(question=question, answer=text, found=False, suggestions=tuple(citing[:3]), mode="card",

@@ -64,7 +64,8 @@ def test_the_date_of_a_document_and_a_number_its_title_only_cites(server):
     body = ask(server, "Chương trình 04/CTr-CĐVC ban hành ngày nào?")
     assert body["found"] and "16/09/2024" in body["answer"] and "16 tháng 9 năm 2024" in body["answer"]
     cited = ask(server, "Nghị quyết 03/NQ-TLĐ do ai ký?")    # the report reviews it; the resolution is not stored
-    assert not cited["found"] and "chưa có trong kho" in cited["answer"] and "Hoàng Thọ Trung" not in cited["answer"]
+    assert not cited["found"] and "Chưa có văn bản «03/NQ-TLĐ»" in cited["answer"]
+    assert "Hoàng Thọ Trung" not in cited["answer"]
 
 
 def test_that_document_resolves_through_the_history(server):
@@ -86,7 +87,7 @@ def test_a_number_alone_gives_the_documents_card(server, number, title):
 
 def test_a_number_not_in_the_store_says_so(server):
     body = ask(server, "03/NQ-TLĐ")
-    assert not body["found"] and "chưa có trong kho" in body["answer"]
+    assert not body["found"] and "Chưa có văn bản «03/NQ-TLĐ» trong kho" in body["answer"]
     assert all("03/NQ-TLĐ" in s["text"] for s in body["suggestions"])
 
 
@@ -113,3 +114,8 @@ def test_small_talk_is_one_line_without_passages(server, text):
     body = ask(server, text, ["chỉ tiêu đào tạo chủ tịch CĐCS là gì?"])
     assert body["mode"] == "smalltalk" and body["citations"] == [] and body["suggestions"] == []
     assert 0 < len(body["answer"]) <= 200 and "Chưa tìm thấy" not in body["answer"]
+
+
+def test_the_term_is_read_from_the_opening_when_the_title_has_none(server):
+    body = ask(server, "Chương trình 01/CTr-LĐLĐ thuộc giai đoạn nào?")
+    assert body["found"] and body["mode"] == "facts" and "2025 - 2030" in body["answer"]
