@@ -147,6 +147,9 @@ def mentions_all(wanted: frozenset[str], text: str) -> bool:
     if not wanted:
         return True
     have = {_plain(m.group(0)) for m in _SPECIFIC.finditer(text)}
+    # a year inside a term or period the text gives ("nhiệm kỳ 2023 - 2028" covers 2025)
+    spans = [(int(a), int(b)) for a, b in re.findall(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b", text)]
+    have |= {w for w in wanted if w.isdigit() and len(w) == 4 and any(a <= int(w) <= b for a, b in spans)}
     return wanted <= have
 
 

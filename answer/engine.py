@@ -141,8 +141,9 @@ class Engine:
         if reply is not None:
             return Answer(question=question, answer=reply, found=False, mode="smalltalk")
         number = facts.number_query(question)
-        if number is not None:
-            return self._card(question, number, filters)
+        card = self._card(question, number, filters, bool(history)) if number is not None else None
+        if card is not None:
+            return card
         turn = read(question, history)
         answer = self._facts(turn.searched, filters)
         if answer is None:
@@ -181,9 +182,14 @@ class Engine:
             return facts.absent(query, number, self.searcher.search(number, k=ASK_CANDIDATES, filters=filters))
         return None
 
-    def _card(self, question: str, number: tuple[set[str], str], filters: Filters | None) -> Answer:
+    def _card(self, question: str, number: tuple[set[str], str], filters: Filters | None,
+              conversation: bool) -> Answer | None:
+        """The card of the document a number names; a number no document carries is said to be absent, except
+        a bare one in a conversation ("2025?"), which is a follow-up."""
         docs = facts.matching(number, self._documents_in_view(filters))
         if not docs:
+            if "/" not in number[1] and conversation:
+                return None
             return facts.absent(question, question.strip(), self.searcher.search(question, k=ASK_CANDIDATES,
                                                                                   filters=filters))
         passages = {d.id: self._passages_of(d.id) for d in docs}

@@ -268,7 +268,8 @@ def card_answer(question: str, docs: Sequence[DocumentSummary], passages: dict[s
 
 def absent(question: str, number: str, related: Sequence[Hit]) -> Answer:
     """A number no stored document carries: said so, with the passages that cite it."""
-    citing = [h for h in related if fold(number).replace(" ", "") in fold(h.text).replace(" ", "")]
+    wanted = fold(number).replace(" ", "")
+    citing = [h for h in related if wanted in fold(h.text).replace(" ", "")] if "/" in number else []
     text = f"Chưa có văn bản «{number}» trong kho văn bản đã nạp."
     if citing:
         text += " Các đoạn dưới đây có nhắc đến văn bản này (không phải nội dung của nó)."

@@ -119,3 +119,10 @@ def test_small_talk_is_one_line_without_passages(server, text):
 def test_the_term_is_read_from_the_opening_when_the_title_has_none(server):
     body = ask(server, "Chương trình 01/CTr-LĐLĐ thuộc giai đoạn nào?")
     assert body["found"] and body["mode"] == "facts" and "2025 - 2030" in body["answer"]
+
+
+def test_a_bare_year_in_a_conversation_is_a_follow_up_and_alone_names_no_document(server):
+    body = ask(server, "2025?", ["Chỉ tiêu kết nạp đoàn viên của LĐLĐ tỉnh Lai Châu?"])
+    assert body["found"] and body["followup"] and "đoàn viên" in body["answer"]   # the 2023-2028 term covers 2025
+    alone = ask(server, "12")
+    assert not alone["found"] and "«12»" in alone["answer"] and alone["suggestions"] == []
