@@ -343,7 +343,7 @@ def _check_history(history: Sequence[str]) -> tuple[str, ...]:
     if isinstance(history, str) or len(history) > MAX_HISTORY_SENT:
         raise BadQuery(f"Lịch sử hội thoại quá dài (tối đa {MAX_HISTORY_SENT} câu hỏi)")
     for item in history:
-        if not isinstance(item, str) or len(item) > MAX_QUESTION:
+        if not isinstance(item, str) or len(item) > MAX_QUESTION or not _is_unicode(item):
             raise BadQuery(f"Mỗi câu hỏi trong lịch sử hội thoại phải là văn bản, tối đa {MAX_QUESTION} ký tự")
     return tuple(history)[-MAX_HISTORY:]
 
@@ -354,4 +354,11 @@ def _check(text: str) -> str:
         raise BadQuery("Câu hỏi trống")
     if len(text) > MAX_QUESTION:
         raise BadQuery(f"Câu hỏi quá dài (tối đa {MAX_QUESTION} ký tự)")
+    if not _is_unicode(text):
+        raise BadQuery("Câu hỏi có ký tự không hợp lệ (nửa cặp UTF-16 đứng một mình)")
     return text
+
+
+def _is_unicode(text: str) -> bool:
+    """False with a lone surrogate: JSON allows "\\ud800", the word tokenizer fails on it."""
+    return text.isascii() or not any("\ud800" <= c <= "\udfff" for c in text)

@@ -41,6 +41,14 @@ BAD_INPUTS = (
         ("POST", "/ask", {"json": {"question": "x", "filters": "bad"}}, {422}),
         ("POST", "/ask", {"json": {"question": "x", "filters": {"date_from": "2024-13-45"}}}, {200, 422}),
         ("POST", "/ask", {"json": {"question": "công đoàn " * 100}}, {422}),
+        # a lone surrogate is valid JSON ("\ud800") but no text: the tokenizer failed on it in history (500)
+        ("POST", "/ask", {"content": b'{"question": "c\\u00f4ng \\u0111o\\u00e0n", "history": ["\\ud800"]}',
+                          "headers": {"content-type": "application/json"}}, {422}),
+        ("POST", "/ask", {"content": b'{"question": "x", "history": ["ch\\u1ec9 ti\\u00eau \\udfff"]}',
+                          "headers": {"content-type": "application/json"}}, {422}),
+        ("POST", "/ask", {"content": b'{"question": "\\ud83d c\\u00f4ng \\u0111o\\u00e0n"}',
+                          "headers": {"content-type": "application/json"}}, {422}),
+        ("GET", "/search?q=c%ED%A0%80%C3%B4ng", {}, {200, 422}),   # \ud800 as CESU-8 bytes
         ("GET", "/ask", {}, {405}),
         ("PUT", "/search", {}, {405}),
         ("GET", "/nowhere", {}, {404}),
