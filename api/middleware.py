@@ -9,8 +9,9 @@ import uuid
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.deps import key_problem
@@ -106,6 +107,12 @@ def install_handlers(app: FastAPI) -> None:
         if not isinstance(detail, str) or detail.isascii():  # Starlette's own English phrases
             detail = STATUS_TEXT.get(exc.status_code, "Yêu cầu không thực hiện được")
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        """The client left mid-body (or was closed for sending too slowly): nobody reads a reply."""
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

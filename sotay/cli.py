@@ -171,12 +171,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from answer.engine import Engine
     from api.main import create_app
-    from api.middleware import VietnameseH11
+    from api.server import uvicorn_options
 
     engine = open_engine(Engine, settings)  # before uvicorn: a bad data dir is one line, not a traceback
     try:
         uvicorn.run(create_app(settings, engine=engine), host=args.host, port=args.port, log_level="info",
-                    http=VietnameseH11)
+                    **uvicorn_options())
     finally:
         engine.close()
     return 0

@@ -70,8 +70,8 @@ def seed_engine(seed_settings) -> Engine:
 
 
 @contextlib.contextmanager
-def serve(settings: Settings, engine: Engine):
-    """The real app served by uvicorn on a loopback port; yields its base URL."""
+def serve(settings: Settings, engine: Engine, **options):
+    """The real app served by uvicorn on a loopback port (`options` for uvicorn.Config); yields its base URL."""
     import uvicorn
 
     from api.main import create_app
@@ -81,7 +81,7 @@ def serve(settings: Settings, engine: Engine):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **options))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True, name="uvicorn")
     thread.start()
     base = f"http://127.0.0.1:{port}"
