@@ -19,6 +19,12 @@ MAX_DOWNLOAD = FileSizeLimit.FILESIZE_DOWNLOAD     # 20 MB: the Bot API's getFil
 MB = 1_000_000             # Telegram counts its 20 MB limit in decimal megabytes (20,000,000 bytes)
 
 
+def upload_limit(settings) -> int:
+    """The website's limit (SOTAY_MAX_UPLOAD_MB, in MiB like the API counts it), never above what the Bot
+    API lets a bot download: the bot takes exactly the files POST /documents would take."""
+    return min(MAX_DOWNLOAD, settings.max_upload_mb * 1024 * 1024)
+
+
 def upload_file(update: Update) -> tuple[str, str, int | None] | None:
     """(file_id, file name, size) of the document or largest photo in the message."""
     message = update.message
@@ -44,13 +50,21 @@ async def on_upload(update: Update, context: Ctx) -> None:
         await on_other(update, context)
         return
     file_id, name, size = found
-    if size is not None and size > MAX_DOWNLOAD:
+    limit = upload_limit(context.bot_data["settings"])
+
+    async def too_big(size: int) -> None:
         await send(context, chat_id, fmt.esc(t.UPLOAD_TOO_BIG.format(
-            name=name, size=f"{size / MB:.1f}".replace(".", ","), limit=MAX_DOWNLOAD // MB)), reply_to=reply_to)
+            name=name, size=f"{size / MB:.1f}".replace(".", ","), limit=limit // MB)), reply_to=reply_to)
+
+    if size is not None and size > limit:
+        await too_big(size)
         return
     await send(context, chat_id, fmt.esc(t.UPLOAD_WORKING.format(name=name)), reply_to=reply_to)
     telegram_file = await context.bot.get_file(file_id)
     data = bytes(await telegram_file.download_as_bytearray())
+    if len(data) > limit:   # Telegram may not announce a size; a local Bot API server serves up to 2 GB
+        await too_big(len(data))
+        return
     job = await call_engine(context, "submit", data, name)
     log.info("upload chat=%s file=%s bytes=%d job=%s", chat_id, name, len(data), job.id)
     # follow the job without holding up other chats' updates

@@ -1,13 +1,19 @@
 """Limits checked before a file is read: archive size and compression ratio from the zip directory,
-PDF page count, and a per-file deadline. Each breach is an IngestError (HTTP 422) naming the limit."""
+PDF page count, and a per-file deadline. Each breach is an IngestError (HTTP 422) naming the limit.
+`precheck` is what can be judged without reading any content; the upload route runs it before it
+queues a job, so a zip bomb or an .exe renamed .pdf is a 422 at once rather than a job that fails."""
 from __future__ import annotations
 
 import io
 import time
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from core.errors import IngestError
+from ingest.sniff import mismatch
+
+ZIP_TYPES = (".docx", ".xlsx", ".odt")
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,9 @@ def check_zip(data: bytes, name: str, limits: ReadLimits) -> None:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise IngestError(f"{name}: tệp DOCX bị hỏng hoặc không đầy đủ (corrupt DOCX: {type(exc).__name__})") from exc
+        kind = PurePath(name).suffix.upper()[1:] or "ZIP"
+        raise IngestError(f"{name}: tệp {kind} bị hỏng hoặc không đầy đủ "
+                          f"(corrupt {kind}: {type(exc).__name__})") from exc
     total = sum(i.file_size for i in infos)
     if total > limits.max_unzipped_mb * 1024 * 1024:
         raise IngestError(f"{name}: nội dung giải nén {total / 2**20:.0f} MB vượt giới hạn "
@@ -55,3 +63,14 @@ def check_zip(data: bytes, name: str, limits: ReadLimits) -> None:
             ratio = info.file_size / max(info.compress_size, 1)
             raise IngestError(f"{name}: tỉ lệ nén {ratio:.0f}:1 của {info.filename} vượt giới hạn "
                               f"{limits.max_zip_ratio}:1 (SOTAY_MAX_ZIP_RATIO)")
+
+
+def precheck(data: bytes, name: str, limits: ReadLimits) -> None:
+    """The bytes fit the extension (an .exe named .pdf is refused as not a PDF), and a DOCX/XLSX/ODT's
+    zip directory is within the size and ratio limits. Milliseconds: nothing is decompressed."""
+    ext = PurePath(name).suffix.lower()
+    problem = mismatch(data, ext)
+    if problem:
+        raise IngestError(f"{name}: {problem}")
+    if ext in ZIP_TYPES:
+        check_zip(data, name, limits)

@@ -10,6 +10,7 @@ import tempfile
 from functools import lru_cache
 
 from core.errors import IngestError
+from ingest.limits import ReadLimits
 
 CONVERTED_TYPES = (".doc", ".rtf", ".odt")
 SHEET_TYPES = (".xlsx",)
@@ -67,10 +68,17 @@ def to_docx(data: bytes, name: str, ext: str) -> bytes:
             return f.read()
 
 
-def read_xlsx(data: bytes, name: str) -> str:
-    """Each sheet: its name as a line, then one line per non-empty row, cells joined by " | "."""
+def read_xlsx(data: bytes, name: str, limits: ReadLimits | None = None) -> str:
+    """Each sheet: its name as a line, then one line per non-empty row, cells joined by " | ".
+
+    Only the rows and cells the file holds are visited: openpyxl pads every row to the declared sheet
+    size and yields the missing rows, so one cell at XFD1000000 meant 16 billion empty cells (a probe's
+    file kept the ingest worker busy for over 90 s; killed after 300 s here). `reset_dimensions` drops
+    the declared size, and the file's deadline is checked on every row."""
     import openpyxl
 
+    limits = limits or ReadLimits()
+    deadline = limits.deadline(name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:   # zipfile, lxml and openpyxl raise many types; all mean "cannot open it"
@@ -80,7 +88,9 @@ def read_xlsx(data: bytes, name: str) -> str:
     try:
         for sheet in book.worksheets:
             lines.append(sheet.title)
+            sheet.reset_dimensions()
             for row in sheet.iter_rows(values_only=True):
+                deadline.check()
                 cells = [" ".join(str(c).split()) for c in row if c is not None and str(c).strip()]
                 if cells:
                     lines.append(" | ".join(cells))

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from core.errors import IngestError
 from ingest import ocr, office
 from ingest.legacy import decode_cp1252, detect, fix_legacy
-from ingest.limits import ReadLimits, check_zip
+from ingest.limits import ReadLimits, check_zip, precheck
 
 TEXT_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 SUPPORTED = TEXT_TYPES + office.CONVERTED_TYPES + office.SHEET_TYPES + ocr.IMAGE_TYPES
@@ -92,11 +92,12 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None,
     check_supported(name)
     if not data.strip():
         raise _error(name, "tệp rỗng (empty)")
+    precheck(data, name, limits)   # the bytes are what the extension says; a zip's directory within limits
     found = Extracted("")
     if ext in office.CONVERTED_TYPES:
         found = Extracted(_read_docx(office.to_docx(data, name, ext), name, limits))
     elif ext in office.SHEET_TYPES:
-        found = Extracted(office.read_xlsx(data, name))
+        found = Extracted(office.read_xlsx(data, name, limits))
     elif ext in ocr.IMAGE_TYPES:
         frames = list(ocr.image_frames(data, name))
         found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress), name)

@@ -10,6 +10,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import AdminDep, EngineDep, FiltersDep, SettingsDep
 from api.schemas import DocumentFull, DocumentOut, JobOut
+from ingest.limits import ReadLimits, precheck
 from ingest.readers import check_supported
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ async def upload(request: Request, engine: EngineDep, settings: SettingsDep) -> 
         raise HTTPException(413, f"{name}: {too_big}")
     if not data.strip():
         raise HTTPException(422, f"{name}: tệp rỗng")
+    precheck(data, name, ReadLimits.of(settings))   # a zip bomb or a renamed .exe: 422 now, not a failed job
     job = engine.submit(data, name)
     log.info("upload %s queued as job %s (%d bytes)", name, job.id, len(data))
     return JobOut.model_validate(job)

@@ -166,8 +166,10 @@ def test_upload_rejects_bad_files(client):
     assert r.status_code == 422 and "không hỗ trợ" in r.json()["detail"]
     r = client.post("/documents", files={"file": ("rong.txt", b"")}, headers=KEY)
     assert r.status_code == 422 and "rong.txt" in r.json()["detail"]
-    job = upload(client, "hong.docx", b"PK\x03\x04broken")
-    assert job["status"] == "failed" and "hong.docx" in job["error"] and "DOCX" in job["error"]
+    r = client.post("/documents", files={"file": ("hong.docx", b"PK\x03\x04broken")}, headers=KEY)
+    assert r.status_code == 422 and "hong.docx" in r.json()["detail"] and "DOCX" in r.json()["detail"]  # no job
+    job = upload(client, "hong.pdf", b"%PDF-1.4 broken")   # needs parsing: refused by the job
+    assert job["status"] == "failed" and "hong.pdf" in job["error"] and "PDF" in job["error"]
     assert client.get("/health").json()["documents"] == 5   # nothing half-written
     r = client.post("/documents", content=b"not multipart", headers={**KEY, "content-type": "text/plain"})
     assert r.status_code == 422 and "multipart" in r.json()["detail"]

@@ -102,3 +102,24 @@ def test_admin_photo_is_named_after_its_unique_id_and_a_bad_one_is_reported(make
     assert f"anh-{unique}.jpg" in reply.text and "Không nạp được" in reply.text
     assert own_engine.documents() == []
     assert_no_errors(fake)
+
+
+def test_bot_takes_what_the_website_takes(make_bot, own_engine):
+    """SOTAY_MAX_UPLOAD_MB bounds the bot too, also for a file whose size Telegram did not announce."""
+    bot = make_bot(engine_override=own_engine, telegram_admins=str(ADMIN), max_upload_mb=1)
+    fake = bot.fake
+    data = SEED.read_bytes() * (2 * 2**20 // len(SEED.read_bytes()) + 1)   # a text file over 2 MB
+    mark = fake.mark()
+    fake.send_document(data, "dai.txt", chat_id=ADMIN)
+    msg = fake.wait_for("sendMessage", to(ADMIN), after=mark)
+    assert "vượt giới hạn 1 MB" in msg.text and fake.downloads == []
+    file_id, unique = fake.add_file(data, "khong-co-co.txt")
+    message = fake.make_message(None, chat_id=ADMIN, document={"file_id": file_id, "file_unique_id": unique,
+                                                               "file_name": "khong-co-co.txt"})
+    mark = fake.mark()
+    fake.push(fake.make_update(message=message))
+    msg = fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and "Đang xử lý" not in c.text, after=mark)
+    assert "vượt giới hạn 1 MB" in msg.text and len(fake.downloads) == 1
+    bot.sync(chat_id=ADMIN)
+    assert own_engine.documents() == []
+    assert_no_errors(fake)
