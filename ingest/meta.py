@@ -64,9 +64,34 @@ def proper_case(text: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_SECTOR = re.compile(r"\b(ngành) ([a-zà-ỹđ])")
+
+
+def sector_case(name: str) -> str:
+    """The sector in an organisation's name is capitalised: "Công đoàn ngành Giáo dục" (not in titles)."""
+    return _SECTOR.sub(lambda m: m.group(1) + " " + m.group(2).upper(), name)
+
+
 def _title(name: str) -> str:
     """Each word capitalised, abbreviations kept: "bản giang" → "Bản Giang"."""
     return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split(" "))
+
+
+# the paragraph after a title that opens the body: "Thực hiện Kế hoạch số 20/KH-LĐLĐ … của …, Ban Thường vụ
+# … xây dựng Kế hoạch như sau:". A title may itself begin "Thực hiện Nghị quyết …" (seed 2023), so such a
+# line ends the title only after a first title line, and only when it reads as a sentence: closed by
+# punctuation, or longer than a title line is written (120 characters, a judgement: the seeds' titles are
+# unchanged by it, tests/ingest/test_parse.py)
+_OPENS_BODY = re.compile(r"^(?:Thực hiện|Căn cứ|Theo|Để|Nhằm|Triển khai|Được sự|Trên cơ sở|Qua|Ngày \d)\b")
+OPENING_MIN_CHARS = 120
+
+
+def opens_body(line: str, title: list[str]) -> bool:
+    """True when `line`, after the title lines so far, is the body's opening sentence, not more title."""
+    if line.rstrip().endswith(":"):
+        return True
+    return bool(title) and bool(_OPENS_BODY.match(line)) \
+        and (len(line) > OPENING_MIN_CHARS or line.rstrip()[-1:] in ".;,")
 
 
 def iso_date(day: str, month: str, year: str) -> str | None:
@@ -97,7 +122,8 @@ def parse_header(lines: list[str]) -> tuple[dict, int]:
             title = [rest] if rest else []
             i += 1
             while i < len(lines) and len(" ".join(title + [lines[i]])) < 400 and len(lines[i]) < 300 \
-                    and not lines[i].startswith("Căn cứ") and not _NUMBER.match(lines[i]):
+                    and not lines[i].startswith("Căn cứ") and not _NUMBER.match(lines[i]) \
+                    and not opens_body(lines[i], title):
                 if re.match(r"^(?:[IVX]+\.|\d+\.|Điều|Chương|Phần|PHẦN|CHƯƠNG\s+[IVX\d])", lines[i]):
                     break
                 title.append(lines[i])
@@ -111,7 +137,7 @@ def parse_header(lines: list[str]) -> tuple[dict, int]:
             break
         i += 1
     if orgs:
-        fields["issuer"] = proper_case(orgs[-1].strip(" -"))
+        fields["issuer"] = sector_case(proper_case(orgs[-1].strip(" -")))
         fields["organisations"] = tuple(o.strip(" -") for o in orgs)   # every line: part of identity
     if "doc_type" not in fields:
         i = 0
@@ -151,8 +177,8 @@ def parse_closing(lines: list[str]) -> dict:
 
 
 # a Word brace grouping lines ("}") and the purpose notes written beside them ("B/c" báo cáo, "t/h" thực hiện)
-_RECIPIENT_NOTE = re.compile(r"[\s;,]*[{}]?\s*\(?\s*(?:b/c|t/h|đ/b|để b/c|để t/h|để biết|báo cáo|thực hiện)\s*\)?\s*$",
-                             re.I)
+_RECIPIENT_NOTE = re.compile(r"[\s;,]*[{}]?\s*\(?\s*(?:b/c|t/h|đ/b|để b/c|để t/h|để biết|báo cáo|thực hiện)\s*\)?"
+                             r"[\s;.,]*$", re.I)
 
 
 def recipient(line: str) -> str:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from core.errors import IngestError
-from ingest import ocr, office
+from ingest import ocr, office, word
 from ingest.legacy import decode_cp1252, detect, fix_legacy
-from ingest.limits import ReadLimits, check_zip, precheck
+from ingest.limits import ReadLimits, precheck
 
 TEXT_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 SUPPORTED = TEXT_TYPES + office.CONVERTED_TYPES + office.SHEET_TYPES + ocr.IMAGE_TYPES
@@ -189,58 +189,11 @@ def _checked(text: str, name: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------
-# DOCX
+# DOCX (ingest/word.py: header and signature tables read as an office lays them out)
 # ----------------------------------------------------------------------------------------------------
 
 def _read_docx(data: bytes, name: str, limits: ReadLimits) -> str:
-    import docx  # imported here so the text path does not pay for python-docx/lxml
-
-    check_zip(data, name, limits)  # from the zip directory, before anything is decompressed
-    deadline = limits.deadline(name)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        lines = []
-        for line in _docx_blocks(document.element.body, document):
-            lines.append(line)
-            deadline.check()
-    except IngestError:
-        raise
-    except Exception as exc:  # zipfile, lxml and python-docx raise many types; all mean "cannot open it"
-        reason = f"tệp DOCX bị hỏng hoặc không đầy đủ (corrupt DOCX: {type(exc).__name__})"
-        raise _error(name, reason) from exc
-    return _tidy("\n".join(lines))
-
-
-def _docx_blocks(container, document):
-    """Paragraph and table-row lines in document order; content controls (w:sdt) are looked into."""
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for element in container.iterchildren():
-        if element.tag == qn("w:p"):
-            yield Paragraph(element, document).text
-        elif element.tag == qn("w:tbl"):
-            yield from _table_rows(Table(element, document))
-        elif element.tag == qn("w:sdt"):
-            content = element.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _docx_blocks(content, document)
-
-
-def _table_rows(table) -> list[str]:
-    """One line per row, cells joined by " | "; a merged cell is reported once, not once per grid column."""
-    rows = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            rows.append(" | ".join(cells))
-    return rows
+    return _tidy(word.read_docx(data, name, limits))
 
 
 # ----------------------------------------------------------------------------------------------------
