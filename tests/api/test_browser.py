@@ -603,20 +603,56 @@ def test_upload_by_drop_shows_what_was_recognised_and_delete_asks_first(admin_pa
     expect(page.locator("#doc-title")).to_have_text(doc["name"])
     expect(page.locator("#outline-list a")).to_have_count(doc["n_sections"])
 
-    # delete: cancelling keeps the document, confirming removes it (the key is not asked again)
+    # delete: asked in the list itself, no browser dialog; cancelling keeps the document, confirming removes it
+    # (the key saved on the upload page is used, not asked again)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
     page.goto(upload_server + "/#docs")
     item = page.locator(f"#doc-list li.doc-item[data-doc-id='{doc['id']}']")
-    page.once("dialog", lambda d: d.dismiss())
     item.locator(".del-btn").click()
+    expect(item.locator(".del-confirm")).to_contain_text("Không thể hoàn tác")
+    item.locator(".del-no").click()
+    expect(item.locator(".del-confirm")).to_have_count(0)
     expect(item).to_have_count(1)
     assert doc["id"] in {d["id"] for d in httpx.get(upload_server + "/documents").json()}
-    dialogs: list[str] = []
-    page.once("dialog", lambda d: (dialogs.append(d.type), d.accept()))
     item.locator(".del-btn").click()
+    item.locator(".del-yes").click()
     expect(item).to_have_count(0)
     expect(page.locator("#docs-status")).to_contain_text("Đã xóa")
-    assert dialogs == ["confirm"]
+    assert dialogs == []
     assert doc["id"] not in {d["id"] for d in httpx.get(upload_server + "/documents").json()}
+
+
+def test_delete_is_offered_only_with_the_key_entered_in_the_page(browser, upload_server):
+    job = httpx.post(upload_server + "/documents", files={"file": ("thong-bao.txt", NOTICE.encode())},
+                     headers={"X-API-Key": "test-key"}).json()
+    for _ in range(600):
+        if httpx.get(upload_server + job["url"]).json()["status"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    context, page, errors = new_page(browser)
+    try:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+        page.goto(upload_server + "/#docs")
+        items = page.locator("#doc-list li.doc-item")
+        expect(items.first).to_be_visible()
+        expect(page.locator("#doc-list .del-btn")).to_have_count(0)      # a visitor sees no "Xóa"
+        page.locator("#docs-admin summary").click()
+        page.fill("#docs-api-key", "sai-khoa")
+        page.click("#docs-key-form button[type=submit]")
+        expect(page.locator("#docs-key-state")).to_have_text("Đã lưu khóa cho phiên làm việc này.")
+        expect(page.locator("#doc-list .del-btn")).to_have_count(items.count())
+        first = items.first
+        first.locator(".del-btn").click()
+        first.locator(".del-yes").click()
+        expect(page.locator("#docs-error")).to_contain_text("Sai hoặc thiếu khóa quản trị")
+        expect(page.locator("#doc-list .del-btn")).to_have_count(0)      # the wrong key is forgotten
+        expect(page.locator("#docs-key-state")).to_have_text("Chưa nhập khóa.")
+        expect(items).to_have_count(items.count())
+        assert dialogs == [] and not errors, (dialogs, errors)
+    finally:
+        context.close()
 
 
 def test_upload_with_picker_and_wrong_key(admin_page, upload_server):

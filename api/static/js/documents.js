@@ -1,11 +1,13 @@
-/* Trang "Văn bản": danh sách (kèm xóa, có xác nhận), bộ lọc lấy từ danh sách, và một văn bản với mục lục. */
+/* Trang "Văn bản": danh sách, bộ lọc lấy từ danh sách, và một văn bản với mục lục. Nút "Xóa" chỉ hiện khi đã
+ * nhập khóa quản trị (ô "Quản trị" của trang); xóa được xác nhận ngay trong danh sách, không bằng hộp thoại. */
 import { $, h, showError, errText, docHref, formatDate, docMetaLine, isScanned, SCANNED_NOTE } from "./dom.js";
 import { api } from "./api.js";
-import { askKey, keyError } from "./key.js";
+import { storedKey, bindKeyForm, keyError } from "./key.js";
 
 const el = {
   types: [$("f-type"), $("d-type")], years: [$("f-year"), $("d-year")],   // hỏi đáp và hồ sơ chủ đề
   docsStatus: $("docs-status"), docsError: $("docs-error"), docList: $("doc-list"),
+  keyForm: $("docs-key-form"), key: $("docs-api-key"), keyState: $("docs-key-state"), keyForget: $("docs-key-forget"),
   docStatus: $("doc-status"), docError: $("doc-error"), doc: $("doc"),
   docKind: $("doc-kind"), docTitle: $("doc-title"), docMeta: $("doc-meta"),
   outline: $("outline-list"), docBody: $("doc-body")
@@ -64,9 +66,12 @@ export function setSelect(select, value) {
 
 function docItem(d) {
   const name = d.name || d.title || d.id;
-  const del = h("button", { type: "button", className: "link-btn del-btn", "aria-label": "Xóa văn bản " + name,
-    text: "Xóa" });
-  del.addEventListener("click", () => deleteDoc(d, del));
+  let del = null;
+  if (storedKey()) {   // khách xem không thấy nút xóa; người quản trị nhập khóa ở ô "Quản trị" phía trên
+    del = h("button", { type: "button", className: "link-btn del-btn", "aria-label": "Xóa văn bản " + name,
+      text: "Xóa" });
+    del.addEventListener("click", () => confirmDelete(d, del));
+  }
   return h("li", { className: "doc-item", "data-doc-id": d.id }, [
     h("a", { href: docHref(d.id), className: "doc-link", text: name }),
     d.title && d.title !== d.name ? h("p", { className: "doc-sub", text: d.title }) : null,
@@ -88,12 +93,25 @@ export function renderDocList() {
   });
 }
 
-async function deleteDoc(d, button) {
+/** "Xóa" → hỏi lại ngay tại văn bản đó: "Xóa hẳn" hoặc "Hủy" (Hủy được chọn sẵn). */
+function confirmDelete(d, button) {
   const name = d.name || d.title || d.id;
-  if (!window.confirm("Xóa văn bản “" + name + "” khỏi Sổ tay? Không thể hoàn tác.")) return;
-  const key = askKey();
-  if (!key) { showError(el.docsError, "Cần khóa quản trị để xóa văn bản."); return; }
-  button.disabled = true;
+  const yes = h("button", { type: "button", className: "btn-danger del-yes", text: "Xóa hẳn" });
+  const no = h("button", { type: "button", className: "btn-secondary del-no", text: "Hủy" });
+  const box = h("div", { className: "del-confirm", role: "group", "aria-label": "Xác nhận xóa " + name }, [
+    h("p", { text: "Xóa văn bản “" + name + "” khỏi Sổ tay? Không thể hoàn tác." }), yes, no]);
+  button.hidden = true;
+  button.after(box);
+  no.focus();
+  no.addEventListener("click", () => { box.remove(); button.hidden = false; button.focus(); });
+  yes.addEventListener("click", () => deleteDoc(d, box, yes));
+}
+
+async function deleteDoc(d, box, yes) {
+  const name = d.name || d.title || d.id;
+  const key = storedKey();
+  if (!key) { box.remove(); showError(el.docsError, "Cần khóa quản trị để xóa văn bản."); return; }
+  yes.disabled = true;
   showError(el.docsError, "");
   try {
     const out = await api("/documents/" + encodeURIComponent(d.id), { method: "DELETE", headers: { "X-API-Key": key } });
@@ -101,9 +119,18 @@ async function deleteDoc(d, button) {
     await renderDocList();
     el.docsStatus.textContent = out.message || "Đã xóa văn bản " + name;
   } catch (e) {
-    button.disabled = false;
-    showError(el.docsError, "Không xóa được văn bản. " + keyError(e));
+    box.remove();
+    showError(el.docsError, "Không xóa được văn bản. " + keyError(e));   // sai khóa: khóa bị quên, nút ẩn đi
+    if (e.status === 401) el.key.focus();
   }
+}
+
+/** Ô "Quản trị" của danh sách; khi khóa đổi, danh sách vẽ lại (hiện hoặc ẩn nút xóa). */
+export function initDocs() {
+  bindKeyForm({ form: el.keyForm, input: el.key, state: el.keyState, forget: el.keyForget });
+  document.addEventListener("sotay:key", () => {
+    if (state.docs) el.docList.replaceChildren(...state.docs.map(docItem));
+  });
 }
 
 // ---------- một văn bản ----------

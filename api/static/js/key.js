@@ -1,4 +1,5 @@
-/* Khóa quản trị (X-API-Key = SOTAY_API_KEY của máy chủ): hỏi một lần, giữ trong sessionStorage đến khi đóng thẻ. */
+/* Khóa quản trị (X-API-Key = SOTAY_API_KEY của máy chủ): nhập ở biểu mẫu của trang, giữ trong sessionStorage
+ * đến khi đóng thẻ. */
 import { errText } from "./dom.js";
 
 const KEY = "sotay.apiKey";
@@ -15,13 +16,22 @@ export function saveKey(k) {
   document.dispatchEvent(new CustomEvent("sotay:key"));
 }
 
-/** Khóa đã lưu, hoặc hỏi người dùng một lần; null nếu họ không nhập. */
-export function askKey() {
-  const have = storedKey();
-  if (have) return have;
-  const k = (window.prompt("Nhập khóa quản trị (SOTAY_API_KEY của máy chủ). Khóa được giữ đến khi đóng thẻ này.") || "").trim();
-  if (k) saveKey(k);
-  return k || null;
+/** Một biểu mẫu khóa của trang (ô mật khẩu, "Lưu khóa", "Quên khóa", dòng trạng thái); mọi biểu mẫu khóa
+ * cùng hiện một trạng thái. Khóa chỉ được nhập ở đây, không bao giờ bằng hộp thoại của trình duyệt. */
+export function bindKeyForm(f) {
+  const render = () => {
+    const have = Boolean(storedKey());
+    f.state.textContent = have ? "Đã lưu khóa cho phiên làm việc này." : "Chưa nhập khóa.";
+    f.forget.hidden = !have;
+    f.input.value = "";
+  };
+  render();
+  document.addEventListener("sotay:key", render);
+  f.form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    saveKey(f.input.value.trim());
+  });
+  f.forget.addEventListener("click", () => saveKey(""));
 }
 
 /** Lời giải thích cho lỗi của một thao tác cần khóa: sai khóa thì quên nó, chưa bật thì chỉ cách bật. */

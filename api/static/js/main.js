@@ -10,7 +10,7 @@
  */
 import { $, errText } from "./dom.js";
 import { api } from "./api.js";
-import { loadDocs, renderDocList, openDoc } from "./documents.js";
+import { loadDocs, renderDocList, openDoc, initDocs } from "./documents.js";
 import { search, searchKey, runSearch, submitSearch, loadMore, newConversation, renderConversation } from "./search.js";
 import { initUpload } from "./upload.js";
 import { prefill, runDossier } from "./dossier.js";
@@ -98,5 +98,6 @@ document.addEventListener("sotay:docs", showHealth);   // sau khi thêm / xóa v
 showHealth();
 loadDocs().catch(() => { /* hiện lỗi khi mở trang Văn bản */ });
 initUpload();
+initDocs();
 renderConversation();
 route();

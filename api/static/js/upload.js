@@ -3,7 +3,7 @@
  * Máy chủ cũ trả 201 kèm kết quả ngay: cũng hiện được. */
 import { $, h, showError, errText, docHref, formatDate, isScanned, SCANNED_NOTE } from "./dom.js";
 import { api } from "./api.js";
-import { storedKey, saveKey, keyError, ENABLE_HELP } from "./key.js";
+import { storedKey, bindKeyForm, keyError, ENABLE_HELP } from "./key.js";
 import { invalidateDocs } from "./documents.js";
 
 const POLL_MS = 400;          // một lần hỏi tiến độ; nạp một văn bản mất từ dưới 1 s tới vài phút (OCR)
@@ -17,13 +17,6 @@ const el = {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function renderKey() {
-  const have = Boolean(storedKey());
-  el.keyState.textContent = have ? "Đã lưu khóa cho phiên làm việc này." : "Chưa nhập khóa.";
-  el.keyForget.hidden = !have;
-  el.key.value = "";
-}
 
 function row(name) {
   const item = {
@@ -96,7 +89,6 @@ async function uploadOne(file) {
     else showResult(item, out);        // máy chủ nạp ngay (201)
   } catch (e) {
     if (e.status === 403) el.help.hidden = false;
-    if (e.status === 401 || e.status === 403) renderKey();
     fail(item, keyError(e));
     if (e.status === 401) el.key.focus();
   }
@@ -111,13 +103,7 @@ async function handleFiles(files) {
 
 export function initUpload() {
   el.help.textContent = ENABLE_HELP;
-  renderKey();
-  document.addEventListener("sotay:key", renderKey);
-  el.keyForm.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    saveKey(el.key.value.trim());
-  });
-  el.keyForget.addEventListener("click", () => saveKey(""));
+  bindKeyForm({ form: el.keyForm, input: el.key, state: el.keyState, forget: el.keyForget });
   el.file.addEventListener("change", () => { handleFiles(el.file.files).then(() => { el.file.value = ""; }); });
   el.drop.addEventListener("dragover", (ev) => { ev.preventDefault(); el.drop.classList.add("over"); });
   el.drop.addEventListener("dragleave", () => el.drop.classList.remove("over"));
