@@ -39,6 +39,23 @@ def dossier_dict(dossier: Dossier) -> dict:
     }
 
 
+def quoted(hit) -> tuple[str, list[str]]:
+    """The heading shown above a passage, and the passage's lines without the heading lines it opens with
+    (a passage's text repeats its section headings, which the dossier already shows above it). A heading
+    shortened with "…" in the path is shown whole, from the text."""
+    path = list(hit.heading_path)
+    lines = hit.text.split("\n")
+    while lines and path:
+        line = lines[0].strip()
+        match = next((i for i, h in enumerate(path) if line == h or (h.endswith("…") and line.startswith(h[:-1]))),
+                     None)
+        if match is None:
+            break
+        path[match] = line
+        lines.pop(0)
+    return " › ".join(path) or hit.section_id, lines or hit.text.split("\n")
+
+
 def dossier_markdown(dossier: Dossier) -> str:
     lines = [f"# Hồ sơ chủ đề: {dossier.topic}", ""]
     if not dossier.groups:
@@ -51,8 +68,9 @@ def dossier_markdown(dossier: Dossier) -> str:
         if _header(g.document):
             lines += [f"*{_header(g.document)}*", ""]
         for p in g.passages:
-            lines += [f"### {' › '.join(p.hit.heading_path) or p.hit.section_id}", ""]
-            lines += [f"> {line}" if line else ">" for line in p.hit.text.split("\n")]
+            heading, quote = quoted(p.hit)
+            lines += [f"### {heading}", ""]
+            lines += [f"> {line}" if line else ">" for line in quote]
             lines += ["", f"Nguồn: {p.hit.citation}"]
             if p.also_in:
                 lines += [f"Cũng có trong: {'; '.join(p.also_in)}"]
@@ -63,10 +81,11 @@ def dossier_markdown(dossier: Dossier) -> str:
 
 
 def dossier_docx(dossier: Dossier) -> bytes:
-    """A real Word file: headings, quoted passages (the "Quote" style), a sources list at the end."""
-    import docx
+    """A Word file as offices expect it (answer/office_page.py: A4, Nghị định 30 margins, Times New Roman
+    13-14): headings, quoted passages upright in an indented, ruled style, a sources list at the end."""
+    from answer.office_page import QUOTE, SOURCE, a4_document
 
-    doc = docx.Document()
+    doc = a4_document()
     doc.core_properties.title = f"Hồ sơ chủ đề: {dossier.topic}"
     doc.add_heading(f"Hồ sơ chủ đề: {dossier.topic}", level=0)
     if not dossier.groups:
@@ -79,14 +98,16 @@ def dossier_docx(dossier: Dossier) -> bytes:
         for g in dossier.groups:
             doc.add_heading(g.document.name, level=1)
             if _header(g.document):
-                doc.add_paragraph().add_run(_header(g.document)).italic = True
+                doc.add_paragraph(_header(g.document), style=SOURCE)
             for p in g.passages:
-                doc.add_heading(" › ".join(p.hit.heading_path) or p.hit.section_id, level=2)
-                for line in p.hit.text.split("\n"):
-                    doc.add_paragraph(line, style="Quote")
-                doc.add_paragraph().add_run(f"Nguồn: {p.hit.citation}").bold = True
+                heading, quote = quoted(p.hit)
+                doc.add_heading(heading, level=2)
+                for line in quote:
+                    doc.add_paragraph(line, style=QUOTE)
+                note = f"Nguồn: {p.hit.citation}"
                 if p.also_in:
-                    doc.add_paragraph(f"Cũng có trong: {'; '.join(p.also_in)}")
+                    note += f". Cũng có trong: {'; '.join(p.also_in)}"
+                doc.add_paragraph(note, style=SOURCE)
         doc.add_heading("Nguồn", level=1)
         for g in dossier.groups:
             doc.add_paragraph(f"{g.document.name} — {_header(g.document)}", style="List Number")
