@@ -121,6 +121,7 @@ TARGET_COLUMNS = ("subject", "value", "qualifier", "period", "verdict", "documen
 
 def target_dicts(rows: list[TargetRow]) -> list[dict]:
     return [{"subject": r.target.subject, "value": r.target.value, "qualifier": r.target.qualifier,
+             "unit": r.target.unit, "number": r.target.number,
              "stated": r.target.stated,
              "period": r.target.period, "verdict": r.verdict, "verdict_source": r.verdict_source,
              "document": r.document.name, "doc_id": r.document.id, "date": r.document.meta.date,

@@ -4,7 +4,8 @@
 
 Rows come from `ingest.targets.extract_targets` over each stored document (laws state no targets and are
 skipped). A report's verdicts ("Đạt", "Vượt, 100%") are matched onto the programme targets they report
-on when the report states the same value for the same subject.
+on when the report states the same value for the same subject, and the programme is not newer than the
+report.
 """
 from __future__ import annotations
 
@@ -84,12 +85,26 @@ def _with_verdicts(rows: list[TargetRow]) -> list[TargetRow]:
         for r in reported:
             if r.target.value != row.target.value or r.document.id == row.document.id:
                 continue
+            if not _reports_on(r.document, row.document):
+                continue
             other = _syllables(r.target.subject)
             score = len(subject & other) / max(1, len(subject | other))
             if score >= best_score:
                 best, best_score = r, score
         out.append(replace(row, verdict=best.verdict, verdict_source=best.citation) if best else row)
     return out
+
+
+def _year(doc: DocumentSummary) -> int | None:
+    m = doc.meta
+    return int(m.date[:4]) if m.date else m.inferred_year
+
+
+def _reports_on(report: DocumentSummary, programme: DocumentSummary) -> bool:
+    """A report can state results only for targets set before it: a 2024 report's "Đạt" is no result for a
+    2026 programme's target worded the same way. Undated either side: no link rather than a wrong one."""
+    made, reported = _year(programme), _year(report)
+    return made is not None and reported is not None and made <= reported
 
 
 def _syllables(text: str) -> set[str]:

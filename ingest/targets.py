@@ -23,7 +23,7 @@ _PERCENT = r"\d{1,3}(?:[.,]\d+)?\s?%"
 _COUNT = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"
 # a quantity: a range ("từ 3 đến 4", "từ 1,5 đến 2 lần"), a percentage, or a count followed by its noun
 _QUANTITY = re.compile(
-    rf"(?:từ\s+(?:{_COUNT})\s*%?\s+đến\s+(?:{_COUNT})\s*%?(?:\s+lần)?)|(?:{_PERCENT})|"
+    rf"(?:từ\s+(?:{_COUNT})(?:\s*%)?\s+đến\s+(?:{_COUNT})(?:\s*%)?(?:\s+lần)?)|(?:{_PERCENT})|"
     rf"(?:\b(?:{_COUNT})\b(?=\s+(?:đoàn viên|cán bộ|CĐCS|công đoàn|người|lượt|doanh nghiệp|đơn vị|"
     rf"lần|chi|tổ|hội|sáng kiến|công trình|mô hình)))"
 )
@@ -57,6 +57,22 @@ class Target:
     verdict: str = ""     # a report's result for it: "Đạt", "Vượt, 100%"
 
     @property
+    def unit(self) -> str:
+        """What the value measures: "%" (a share), "lần" (a multiple) or "số" (a count of people, units …).
+        Values of different units are never compared as one number (24.500 members is not above 100%)."""
+        return "%" if "%" in self.value else "lần" if self.value.endswith("lần") else "số"
+
+    @property
+    def number(self) -> float | None:
+        """The value's first number read the Vietnamese way: "24.500" → 24500, "từ 1,5 đến 2 lần" → 1.5."""
+        m = re.search(r"\d[\d.,]*", self.value)
+        if not m:
+            return None
+        digits = m.group(0).rstrip(".,")
+        digits = digits.replace(".", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) else digits.replace(",", ".")
+        return float(digits)
+
+    @property
     def stated(self) -> str:
         """The value as the document words it: "trên 90%", "80% trở lên", "phấn đấu 50%"."""
         words = [q for q in self.qualifier.split(", ") if q]
@@ -73,53 +89,132 @@ def extract_targets(doc: Document) -> list[Target]:
         if section.kind == "closing":
             continue
         in_targets = any(_TARGET_HEADING.search(fold(h)) for h in section.heading_path)
-        for line in section.text.split("\n"):
+        lines = section.text.split("\n")
+        for i, line in enumerate(lines):
             if in_targets or _GOAL_LINE.match(line) or _VERDICT.search(line):
-                out.extend(_line_targets(doc.id, section, line, term))
+                out.extend(_line_targets(doc.id, section, line, term, _carried_verdict(lines, i)))
     return out
 
 
-def _line_targets(doc_id: str, section: Section, line: str, term: str) -> list[Target]:
+def _carried_verdict(lines: list[str], i: int) -> str:
+    """A report's goal whose verdict stands at the end of the goal's next line: "Mục tiêu (5): … 100% cán bộ
+    chuyên trách …;" then, past a footnote, "100% cán bộ không chuyên trách … (*Đạt*)" (seed 2024-05)."""
+    if not _GOAL_LINE.match(lines[i]) or _VERDICT.search(lines[i]) or not lines[i].rstrip().endswith((";", ",")):
+        return ""
+    following = lines[i + 1] if i + 1 < len(lines) else ""
+    found = _VERDICT.search(following)
+    return found.group(1).strip() if found and not _GOAL_LINE.match(following) else ""
+
+
+def _line_targets(doc_id: str, section: Section, line: str, term: str, carried: str = "") -> list[Target]:
     text = line.strip()
     body = _GOAL_LINE.sub("", _BULLET.sub("", text))
     verdict_match = _VERDICT.search(body)
-    verdict = verdict_match.group(1).strip() if verdict_match else ""
+    verdict = verdict_match.group(1).strip() if verdict_match else carried
     if verdict_match:
         body = body[: verdict_match.start()].rstrip()
     line_period = _period(body) or _period(" ".join(section.heading_path[-1:]))
     first = _QUANTITY.search(body)
     lead = _lead(body[: first.start()]) if first else []   # "Phấn đấu …" governs what follows it
-    out = []
-    for clause in _clauses(body):
+    out: list[Target] = []
+    previous = ""      # the subject a ", trong đó …" part is a share of
+    for clause, part_of in _clauses(body):
         found = list(_QUANTITY.finditer(clause))
+        subjects = []
         for i, m in enumerate(found):
             start = found[i - 1].end() if i else 0
             end = found[i + 1].start() if i + 1 < len(found) else len(clause)
-            before, after = clause[start: m.start()], clause[m.end(): end]
-            qualifiers = _qualifiers(before, after) or lead
+            # only the first quantity's "before" is its own: the others' is the previous quantity's subject
+            subjects.append(_subject(clause[start: m.start()] if i == 0 else "", clause[m.end(): end]))
+        subjects = _shared_predicate(subjects)
+        for i, m in enumerate(found):
+            start = found[i - 1].end() if i else 0
+            end = found[i + 1].start() if i + 1 < len(found) else len(clause)
+            qualifiers = _qualifiers(clause[start: m.start()], clause[m.end(): end]) or lead
             period = _period(clause) or line_period
-            out.append(Target(doc_id=doc_id, section_id=section.id, subject=_subject(before, after),
+            # "trong đó có 80% trở lên [có trình độ cao cấp]" names no one: it is a share of the subject before
+            bare = _PREDICATE.match(" " + subjects[i] + " ") is not None
+            subject = f"{previous} — trong đó {subjects[i]}" if part_of and previous and bare else subjects[i]
+            out.append(Target(doc_id=doc_id, section_id=section.id, subject=_shorter(subject),
                               value=" ".join(m.group(0).split()), qualifier=", ".join(qualifiers),
                               period=term if period == "nhiệm kỳ" and term else period, text=text,
                               verdict=verdict))
+        if subjects and not part_of:
+            previous = subjects[-1]
     return out
 
 
-def _clauses(body: str) -> list[str]:
-    """A line cut at ";" and at ", trong đó": each part states at most a few quantities of one subject."""
-    parts = re.split(r";\s*|,\s*trong đó\s+", body)
-    return [p.strip(" .") for p in parts if p.strip(" .")]
+def _clauses(body: str) -> list[tuple[str, bool]]:
+    """A line cut at ";" and at ", trong đó": each part states at most a few quantities of one subject.
+    The flag marks a "trong đó" part: a share of the subject before it ("100% cán bộ có trình độ lý luận
+    chính trị từ trung cấp trở lên, trong đó có 80% trở lên có trình độ cao cấp")."""
+    out = []
+    for piece in re.split(r";\s*", body):
+        for j, part in enumerate(re.split(r",\s*trong đó\s+", piece)):
+            if part.strip(" ."):
+                out.append((part.strip(" ."), j > 0))
+    return out
+
+
+# the verb that starts what is said of a subject: "CĐCS khu vực ngoài nhà nước [xếp loại hoàn thành tốt …]"
+_PREDICATE = re.compile(r"\s(?:xếp loại|được|tham gia|có|đạt|hoàn thành|thực hiện|tổ chức|triển khai|cam kết)\s")
+
+
+def _shared_predicate(subjects: list[str]) -> list[str]:
+    """Quantities listed before one predicate share it: "90% công đoàn cấp trên trực tiếp cơ sở, 85% CĐCS
+    khu vực nhà nước và 80% CĐCS khu vực ngoài nhà nước xếp loại hoàn thành tốt nhiệm vụ trở lên"."""
+    if len(subjects) < 2:
+        return subjects
+    found = _PREDICATE.search(" " + subjects[-1] + " ")
+    if not found or found.start() == 0:
+        return subjects
+    predicate = (" " + subjects[-1])[found.start():].strip()
+    return [s if _PREDICATE.search(" " + s + " ") else f"{s} {predicate}" for s in subjects[:-1]] + subjects[-1:]
+
+
+# what opens a clause without naming its subject: "Hết nhiệm kỳ, phấn đấu …", "Đảm bảo …", "Trong nhiệm kỳ …"
+_FRAMING = re.compile(r"^(?:(?:hết|trong|cuối) nhiệm kỳ|đến (?:hết )?năm \d{4}|hằng năm|hàng năm|phấn đấu|đảm bảo|"
+                      r"bảo đảm|có)\b[\s,]*", re.I)
+# the words of a long "before" kept as the subject: the tail of the clause, in whole comma parts (15: the
+# seeds' longest lead-in, seed 2018's "Trên cơ sở quy hoạch, … bầu cử và bổ nhiệm các chức danh lãnh đạo,
+# quản lý đổi mới", keeps its last two parts, 13 words, and none of its framing)
+BEFORE_WORDS = 15
 
 
 def _subject(before: str, after: str) -> str:
-    """Who or what the quantity counts: the words after it ("100% [chủ tịch CĐCS được đào tạo]"), or, when a
-    count ends its clause ("có 24.500 [đoàn viên]"), the noun after it with what comes before."""
+    """Who or what the quantity counts: the words after it ("100% [chủ tịch CĐCS được đào tạo]"); when it
+    ends its clause ("tỷ lệ cán bộ trẻ không dưới 10%") or compares with a base ("tỷ lệ … đạt từ 1,5 đến 2
+    lần số cán bộ đương nhiệm"), the words before it; a short noun after it ("có 24.500 đoàn viên") takes
+    what comes before as context: "đoàn viên (Công đoàn tỉnh Lai Châu)"."""
     after = re.sub(r"^\s*(?:trở lên|trở xuống|lần)\b", "", after).strip(" ,.")
     after = re.sub(r"\s+(?:và|,)$", "", after.strip()).strip(" ,.")
-    before = re.sub(r"\b(?:có|đạt|đảm bảo|bảo đảm|phấn đấu|Phấn đấu|trên|ít nhất|tối thiểu|không dưới)\s*$", "",
-                    before.strip()).strip(" ,.:")
-    subject = after if len(after.split()) >= 3 or not before else f"{after} ({before})".strip()
-    subject = " ".join(subject.split())
+    before = re.sub(r"\b(?:có|đạt|đạt từ|đảm bảo|bảo đảm|phấn đấu|Phấn đấu|trên|ít nhất|tối thiểu|không dưới|từ)\s*$",
+                    "", before.strip()).strip(" ,.:")
+    while (framed := _FRAMING.sub("", before)) != before:
+        before = framed
+    before = _tail(before.strip(" ,.:"))
+    if not after:
+        subject = before
+    elif before and after.startswith(("số ", "so với ")):
+        subject = f"{before}, so với {after.removeprefix('so với ')}"
+    elif len(after.split()) >= 3 or not before:
+        subject = after
+    else:
+        subject = f"{after} ({before})"
+    return " ".join(subject.split())
+
+
+def _tail(text: str) -> str:
+    """The last comma parts of a long lead-in, up to BEFORE_WORDS words: "Trên cơ sở quy hoạch, …, bầu cử và
+    bổ nhiệm các chức danh lãnh đạo, quản lý đổi mới" → "bầu cử và bổ nhiệm các chức danh lãnh đạo, quản lý đổi mới"."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    kept: list[str] = []
+    while parts and (not kept or sum(len(p.split()) for p in kept) + len(parts[-1].split()) <= BEFORE_WORDS):
+        kept.insert(0, parts.pop())
+    return ", ".join(kept)
+
+
+def _shorter(subject: str) -> str:
     return subject if len(subject) <= MAX_SUBJECT else subject[:MAX_SUBJECT].rsplit(" ", 1)[0] + " …"
 
 

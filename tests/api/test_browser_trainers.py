@@ -170,6 +170,15 @@ def values(page) -> list[float]:
     return [vn_number(v) for v in page.locator("#targets-body td.t-value").all_inner_texts()]
 
 
+UNIT_ORDER = {"%": 0, "lần": 1, "số": 2}
+
+
+def keyed(page) -> list[tuple[int, float]]:
+    """(unit, number) of each row: values of different units are never sorted as one number."""
+    units = page.locator("#targets-body tr").evaluate_all("els => els.map(e => e.dataset.unit)")
+    return [(UNIT_ORDER[u], n) for u, n in zip(units, values(page))]
+
+
 def test_targets_table_sorts_by_value_both_ways(page, server):
     api = httpx.get(server + "/targets", timeout=60).json()
     page.click("#tab-targets")
@@ -182,19 +191,23 @@ def test_targets_table_sorts_by_value_both_ways(page, server):
     expect(first.locator("td.t-subject")).to_contain_text(api["targets"][0]["subject"])
     assert unquote(first.locator("a.cite").get_attribute("href")) == \
         f"#doc/{api['targets'][0]['doc_id']}/{api['targets'][0]['section_id']}"
-    before = values(page)
+    before = keyed(page)
+    assert {u for u, _ in before} == {0, 1, 2}     # shares, a multiple and counts are all in the table
 
     header = page.locator("th[data-key=value]")
     header.locator("button").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
-    up = values(page)
+    up = keyed(page)
     assert up == sorted(before) and up != before
-    assert page.locator("#targets-body td.t-value").first.inner_text() == "ít nhất 01"
+    # every share before every count: 24.500 members is not "more" than 100%
+    units = [u for u, _ in up]
+    assert units == sorted(units)
+    assert page.locator("#targets-body td.t-value").first.inner_text() == "không dưới 10%"
     assert page.locator("#targets-body td.t-value").last.inner_text() == "phấn đấu 24.500"
 
     header.locator("button").click()
     expect(header).to_have_attribute("aria-sort", "descending")
-    assert values(page) == sorted(before, reverse=True)
+    assert keyed(page) == sorted(before, reverse=True)
     assert page.locator("#targets-body td.t-value").first.inner_text() == "phấn đấu 24.500"
 
     # another column: subjects in Vietnamese order, the value column no longer marked
@@ -233,7 +246,7 @@ def test_targets_topic_filter_narrows_rows_without_diacritics(page, server):
         assert {"dao", "tao"} <= words, text
     assert "100% chủ tịch công đoàn cơ sở được đào tạo, bồi dưỡng" in " ".join(
         rows.evaluate_all("els => els.map(e => e.textContent)"))
-    assert values(page) == sorted(values(page))
+    assert keyed(page) == sorted(keyed(page))
     assert parse_qs(urlparse(page.url).fragment.split("?", 1)[1]) == {"topic": [TARGET_TOPIC]}
 
     href = page.locator("#t-csv").get_attribute("href")
@@ -251,3 +264,30 @@ def test_targets_topic_filter_narrows_rows_without_diacritics(page, server):
     page.fill("#t-topic", "")
     page.press("#t-topic", "Enter")
     expect(rows).to_have_count(total)
+
+
+def test_targets_table_fits_a_phone_without_sideways_scroll(browser, server):  # noqa: F811
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN", is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server + "/#chitieu")
+        rows = page.locator("#targets-body tr")
+        expect(rows.first).to_be_visible(timeout=30_000)
+        assert rows.count() >= 20
+        sideways = page.evaluate("""() => {
+            const wrap = document.querySelector('.table-wrap');
+            return {page: document.documentElement.scrollWidth - window.innerWidth,
+                    table: wrap.scrollWidth - wrap.clientWidth};
+        }""")
+        assert sideways["page"] <= 0 and sideways["table"] <= 0, sideways
+        label = page.evaluate(
+            "getComputedStyle(document.querySelector('#targets-body td.t-value'), '::before').content")
+        assert label == '"Giá trị"'      # each cell says which column it is
+        page.locator("th[data-key=value] button").click()   # sorting stays available on a phone
+        expect(page.locator("th[data-key=value]")).to_have_attribute("aria-sort", "ascending")
+        page.screenshot(path="/tmp/sotay-targets-phone.png")
+        assert not errors, errors
+    finally:
+        context.close()

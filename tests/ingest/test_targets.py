@@ -79,3 +79,35 @@ def test_report_keeps_its_verdict_beside_each_goal(targets):
 def test_closing_block_and_prose_without_quantities_give_no_targets(targets):
     assert all(t.section_id != "closing" for ts in targets.values() for t in ts)
     assert all(any(ch.isdigit() for ch in t.value) for ts in targets.values() for t in ts)
+
+
+def test_subjects_read_as_whole_noun_phrases(targets):
+    """The subjects issue 22 found broken: "(tỷ lệ cán bộ trẻ)", "có trình độ cao cấp", a bare "công đoàn cấp
+    trên trực tiếp cơ sở" cut from the predicate it shares, "đoàn viên (Hết nhiệm kỳ, phấn đấu …)"."""
+    every = [t for ts in targets.values() for t in ts]
+    assert not [t.subject for t in every if t.subject.startswith("(") or not t.subject]
+    by = {(t.value, t.subject) for t in every}
+    assert ("10%", "tỷ lệ cán bộ trẻ") in by
+    assert ("30%", "tỷ lệ cán bộ nữ tham gia ban chấp hành") in by
+    assert ("30%", "bầu cử và bổ nhiệm các chức danh lãnh đạo, quản lý đổi mới") in by
+    assert ("từ 1,5 đến 2 lần", "tỷ lệ cán bộ đưa vào quy hoạch, so với số cán bộ đương nhiệm") in by
+    assert ("24.500", "đoàn viên (Công đoàn tỉnh Lai Châu)") in by
+    assert ("80%", "cán bộ có trình độ lý luận chính trị từ trung cấp trở lên — trong đó có trình độ cao cấp") in by
+    shared = "xếp loại hoàn thành tốt nhiệm vụ trở lên"
+    for value, unit in (("90%", "công đoàn cấp trên trực tiếp cơ sở"), ("85%", "CĐCS khu vực nhà nước"),
+                        ("80%", "CĐCS khu vực ngoài nhà nước")):
+        assert (value, f"{unit} {shared}") in by
+
+
+def test_a_goal_cut_by_a_footnote_takes_the_verdict_of_its_second_half(targets):
+    report = _of(targets, "2024-05")
+    certified = next(t for t in report if "cấp chứng chỉ lý luận nghiệp vụ" in t.subject)
+    assert certified.verdict == "Đạt"
+
+
+@pytest.mark.parametrize(("value", "unit", "number"), [
+    ("100%", "%", 100.0), ("24.500", "số", 24500.0), ("từ 1,5 đến 2 lần", "lần", 1.5), ("từ 3 đến 4", "số", 3.0),
+    ("01", "số", 1.0), ("4.000", "số", 4000.0), ("12,5%", "%", 12.5)])
+def test_values_carry_their_unit_and_number(value, unit, number):
+    target = Target(doc_id="d", section_id="s", subject="x", value=value, qualifier="", period="", text=value)
+    assert (target.unit, target.number) == (unit, number)

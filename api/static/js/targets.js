@@ -23,10 +23,14 @@ export function valueNumber(value) {
 }
 
 const text = (a, b) => a.localeCompare(b, "vi", { sensitivity: "base" });
+// giá trị khác đơn vị không so như một số (24.500 đoàn viên không "lớn hơn" 100%): tỷ lệ trước, rồi bội số, rồi số lượng
+const UNITS = { "%": 0, "lần": 1, "số": 2 };
+const unitOf = (r) => r.unit || (/%/.test(r.value || "") ? "%" : "số");
 // mỗi cột: giá trị để so (rỗng / NaN luôn xuống cuối) và cách so
 const COLUMNS = {
   subject: { of: (r) => r.subject, cmp: text },
-  value: { of: (r) => valueNumber(r.value), cmp: (a, b) => a - b },
+  value: { of: (r) => { const n = valueNumber(r.value); return isNaN(n) ? NaN : [UNITS[unitOf(r)] ?? 3, n]; },
+    cmp: (a, b) => a[0] - b[0] || a[1] - b[1] },
   period: { of: (r) => r.period, cmp: text },
   verdict: { of: (r) => r.verdict, cmp: text },
   source: { of: (r) => r.date || "", cmp: text }
@@ -46,19 +50,20 @@ function sorted(rows) {
   return indexed.map((x) => x.r);
 }
 
+// trên điện thoại mỗi dòng thành một thẻ, mỗi ô ghi tên cột của nó (style.css, data-label)
 function row(r) {
-  return h("tr", { "data-doc-id": r.doc_id }, [
-    h("td", { className: "t-subject" }, [
+  return h("tr", { "data-doc-id": r.doc_id, "data-unit": unitOf(r) }, [
+    h("td", { className: "t-subject", "data-label": "Đối tượng" }, [
       r.subject,
       h("details", { className: "t-line" }, [h("summary", { text: "Nguyên văn" }), h("p", { text: r.text })])
     ]),
-    h("td", { className: "t-value", text: r.stated }),
-    h("td", { className: "t-period", text: r.period }),
-    h("td", { className: "t-verdict" }, [
+    h("td", { className: "t-value", "data-label": "Giá trị", text: r.stated }),
+    h("td", { className: "t-period", "data-label": "Thời hạn", text: r.period }),
+    h("td", { className: "t-verdict", "data-label": "Kết quả" }, [
       r.verdict,
       r.verdict_source ? h("span", { className: "meta t-verdict-source", text: "theo " + r.verdict_source }) : null
     ]),
-    h("td", { className: "t-source" }, [
+    h("td", { className: "t-source", "data-label": "Nguồn" }, [
       h("a", { href: docHref(r.doc_id, r.section_id), className: "cite", text: r.citation }),
       r.heading ? h("span", { className: "meta t-heading", text: r.heading }) : null
     ])
