@@ -22,6 +22,7 @@ from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
 from index.store import Store, crash_point
+from index.twins import twin_of
 from ingest.limits import ReadLimits
 from ingest.parse import parse_document
 from ingest.passages import build_passages
@@ -43,12 +44,16 @@ class FileResult:
     error: str | None = None
     document: DocumentSummary | None = None
     previous: str | None = None   # the replaced version's file name, when an update replaced one
+    twin_of: str | None = None    # a scan taken for this stored document (index/twins.py): what it read instead
 
     def describe(self) -> str:
         """One line a person can read: what happened to which document."""
         name = self.document.name if self.document else self.source
         if self.status == "failed":
             return f"LỖI {self.error}"
+        if self.twin_of is not None:
+            return (f"có vẻ là văn bản {name} [{self.doc_id}] đã có: bản quét {self.source} "
+                    f"({self.twin_of}) không được thêm thành văn bản mới, văn bản đã có giữ nguyên")
         if self.status == "updated":
             was = f" (bản trước từ tệp {self.previous})" if self.previous else ""
             return f"cập nhật {name} [{self.doc_id}]{was}: thay bằng nội dung mới của {self.source}"
@@ -177,6 +182,12 @@ class Indexer:
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")
+        twin = twin_of(doc, self.store.list_documents(), self._text_of) if ocr_confidence is not None else None
+        if twin is not None:   # never a second document, never a full text replaced by its scan
+            read = f"số đọc được: {doc.meta.number}" if doc.meta.number else "không đọc được số"
+            log.info("scan %s taken for stored %s (%s); not added", source, twin.id, read)
+            return FileResult(source=source, status="unchanged", doc_id=twin.id, passages=0, document=twin,
+                              twin_of=read)
         version = version_of(doc)
         record = self.store.record(doc.id)
         current = (record or {}).get("version") or None
@@ -200,6 +211,10 @@ class Indexer:
         previous = (record or {}).get("source") if current else None
         return FileResult(source=source, status=status, doc_id=doc.id, passages=len(passages),
                           document=doc.summary(), previous=previous)
+
+    def _text_of(self, doc_id: str) -> str | None:
+        stored = self.store.get_document(doc_id)
+        return "\n".join(s.text for s in stored.sections) if stored is not None else None
 
     def embed_document(self, doc_id: str, version: str, passages: list[Passage]) -> None:
         """Embed passages (and, for maxP, their paragraphs) and write them to the store together."""
