@@ -120,17 +120,15 @@ def _line_targets(doc_id: str, section: Section, line: str, term: str, carried: 
     previous = ""      # the subject a ", trong đó …" part is a share of
     for clause, part_of in _clauses(body):
         found = list(_QUANTITY.finditer(clause))
-        subjects = []
+        # each quantity with the words before it (back to the previous one) and after it (up to the next)
+        sides = [(clause[found[i - 1].end() if i else 0: m.start()],
+                  clause[m.end(): found[i + 1].start() if i + 1 < len(found) else len(clause)])
+                 for i, m in enumerate(found)]
+        # only the first quantity's "before" is its own: the others' is the previous quantity's subject
+        subjects = _shared_predicate([_subject(before if i == 0 else "", after)
+                                      for i, (before, after) in enumerate(sides)])
         for i, m in enumerate(found):
-            start = found[i - 1].end() if i else 0
-            end = found[i + 1].start() if i + 1 < len(found) else len(clause)
-            # only the first quantity's "before" is its own: the others' is the previous quantity's subject
-            subjects.append(_subject(clause[start: m.start()] if i == 0 else "", clause[m.end(): end]))
-        subjects = _shared_predicate(subjects)
-        for i, m in enumerate(found):
-            start = found[i - 1].end() if i else 0
-            end = found[i + 1].start() if i + 1 < len(found) else len(clause)
-            qualifiers = _qualifiers(clause[start: m.start()], clause[m.end(): end]) or lead
+            qualifiers = _qualifiers(*sides[i]) or lead
             period = _period(clause) or line_period
             # "trong đó có 80% trở lên [có trình độ cao cấp]" names no one: it is a share of the subject before
             bare = _PREDICATE.match(" " + subjects[i] + " ") is not None
