@@ -241,7 +241,7 @@ def test_unanswerable_question_says_not_found(page, seed_engine):
     expect(answer).to_have_class(re.compile("not-found"))
     expect(page.locator("#answer-title")).to_have_text("Chưa tìm thấy câu trả lời")
     expect(answer.locator(".answer-text")).to_have_text(expected.answer)
-    expect(page.locator("#passages-title")).to_have_text("Các đoạn gần nhất")
+    expect(page.locator("#passages-title")).to_have_text("Có thể liên quan (không phải câu trả lời)")
 
 
 def test_network_failure_shows_error(page):
