@@ -15,6 +15,7 @@ from starlette.requests import ClientDisconnect
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.deps import key_problem
+from api.ratelimit import RateLimiter, retry_after
 from core.errors import NotFound, SotayError
 from core.settings import Settings
 
@@ -133,11 +134,13 @@ class TooLarge(HTTPException):
 
 
 class Guard:
-    """Body caps per route and the admin key before an upload's body; security headers on every reply."""
+    """Body caps per route, the admin key before an upload's body, per-client rate limits on the costly
+    routes (api/ratelimit.py); security headers on every reply."""
 
     def __init__(self, app, settings: Settings) -> None:
         self.app = app
         self.settings = settings
+        self.limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst)
 
     def cap(self, method: str, path: str) -> tuple[int, str]:
         if method == "POST" and path.rstrip("/") == "/documents":
@@ -159,13 +162,18 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
             await send(message)
 
-        async def refuse(status: int, detail: str, **extra) -> None:
+        async def refuse(status: int, detail: str, headers: tuple = (), **extra) -> None:
             body = error_body(status, detail, **extra)
             await send_with_headers({"type": "http.response.start", "status": status, "headers": [
-                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
             await send({"type": "http.response.body", "body": body})
 
         method, path = scope["method"], scope["path"]
+        client = (scope.get("client") or (None,))[0]
+        if self.limiter.applies(path, client) and (wait := self.limiter.wait(client)):
+            await refuse(429, f"Bạn gửi quá nhiều câu hỏi; vui lòng thử lại sau {retry_after(wait)} giây",
+                         headers=((b"retry-after", retry_after(wait).encode()),))
+            return
         headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
         if method in ("POST", "DELETE") and path.startswith("/documents"):
             given = headers.get("x-api-key")

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # the server (and bot) write the vectors an interrupted or --words-only ingest left out, in their
     # upload worker; off = leave it to `sotay ingest` (e.g. a nightly run on a busy small server)
     embed_in_background: bool = True
+    # per client address on /search, /ask, /dossier (api/ratelimit.py); 0 = off; loopback is never limited.
+    # The web page asks /search and /ask together for each question: 60 a minute is 30 questions
+    rate_per_minute: int = 60
+    rate_burst: int = 20
     log_queries: bool = False           # access log keeps query strings only when set
     cors_origins: str = ""              # comma-separated; empty = no CORS
 

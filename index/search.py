@@ -7,7 +7,10 @@ search never sees half an update and a change costs one document, not the corpus
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import numpy as np
 
 from index import fuse
 from index.analyze import has_diacritics
+from index.budget import EMBED_BUDGET_S, bounded
 from index.defined import DEFINED_BOOST, DEFINED_DEPTH, defines
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints
@@ -173,6 +177,9 @@ class Searcher:
         self._lock = threading.Lock()          # the swap of (view, hints), and the query-vector memo
         self._apply_lock = threading.RLock()   # one change at a time: each builds on the view before it
         self._vectors: dict[str, np.ndarray] = {}
+        self._embedding: dict[str, Future] = {}   # questions being embedded: a second asker waits on the first
+        self._embedder_threads = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
+                                                    thread_name_prefix="sotay-query")
         self.view = View.empty(embedder.dim)
         self.reload()
 
@@ -284,7 +291,8 @@ class Searcher:
         vector = None
         if weight > 0 or not lexical:
             vector = self._query_vector(plan.dense_text)
-            dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
+            if vector is not None:
+                dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
         ranked = self._fuse(view, lexical, dense, weight, plan.named)
         defining: frozenset[str] = frozenset()
@@ -321,17 +329,36 @@ class Searcher:
             fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
-    def _query_vector(self, query: str) -> np.ndarray:
-        """The page asks /search and /ask for the same question at once: embed it once."""
+    def _query_vector(self, query: str) -> np.ndarray | None:
+        """The question's vector, its text bounded first (index/budget.py). Embedded once: the page asks
+        /search and /ask for the same question at once, and a second asker waits on the first's embedding.
+        None when it is not ready within EMBED_BUDGET_S: the question is ranked by its words alone."""
+        text = bounded(query)
         with self._lock:
-            vector = self._vectors.get(query)
-        if vector is None:
-            vector = self.embedder.query(query)
+            vector = self._vectors.get(text)
+            pending = None if vector is not None else self._embedding.get(text)
+            if vector is None and pending is None:
+                pending = self._embedding[text] = self._embedder_threads.submit(self._embed, text)
+        if vector is not None:
+            return vector
+        try:
+            return pending.result(timeout=EMBED_BUDGET_S)
+        except Late:
+            log.warning("query vector not ready in %.1f s (%d characters); ranked by words alone",
+                        EMBED_BUDGET_S, len(text))
+            return None
+
+    def _embed(self, text: str) -> np.ndarray:
+        try:
+            vector = self.embedder.query(text)
             with self._lock:
                 if len(self._vectors) >= 256:
                     self._vectors.pop(next(iter(self._vectors)))
-                self._vectors[query] = vector
-        return vector
+                self._vectors[text] = vector
+            return vector
+        finally:
+            with self._lock:
+                self._embedding.pop(text, None)
 
 
 def _row_keys(store: Store, view: View) -> list[str]:

@@ -70,8 +70,9 @@ def seed_engine(seed_settings) -> Engine:
 
 
 @contextlib.contextmanager
-def serve(settings: Settings, engine: Engine, **options):
-    """The real app served by uvicorn on a loopback port (`options` for uvicorn.Config); yields its base URL."""
+def serve(settings: Settings, engine: Engine, host: str = "127.0.0.1", **options):
+    """The real app served by uvicorn on a loopback port (or on `host`, e.g. every interface; `options` for
+    uvicorn.Config); yields its loopback base URL."""
     import uvicorn
 
     from api.main import create_app
@@ -79,7 +80,7 @@ def serve(settings: Settings, engine: Engine, **options):
     app = create_app(settings, engine=engine)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind((host, 0))
     port = sock.getsockname()[1]
     srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **options))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True, name="uvicorn")
