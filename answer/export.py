@@ -129,11 +129,26 @@ def target_dicts(rows: list[TargetRow]) -> list[dict]:
              "text": r.target.text} for r in rows]
 
 
+# OWASP, CSV injection: a cell a spreadsheet could read as a formula starts with one of these. Target lines
+# are the document's text ("- Phấn đấu …": 40 of the 46 seed rows), and a document can be anyone's upload
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> str:
+    """A cell no spreadsheet evaluates: one that could start a formula (also after leading spaces or line
+    breaks) gets a leading apostrophe, as OWASP advises; the text after it is the document's, verbatim."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) or text.lstrip(" \n\t\r").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
 def targets_csv(rows: list[TargetRow]) -> str:
+    """Every cell quoted (a separator or quote inside a cell never splits it) and made inert."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=TARGET_COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=TARGET_COLUMNS, extrasaction="ignore", quoting=csv.QUOTE_ALL)
     writer.writeheader()
-    writer.writerows(target_dicts(rows))
+    writer.writerows({k: inert(v) for k, v in row.items()} for row in target_dicts(rows))
     return out.getvalue()
 
 
