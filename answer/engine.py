@@ -9,7 +9,8 @@
     engine.submit(data, filename) -> Job               # background ingest; engine.job(id) follows it
     engine.add_bytes(data, filename) -> FileResult     # the same, waiting for it (CLI, tests)
     engine.add_files(paths, on_result, on_embed)       # a folder from the CLI: words first, then vectors
-    engine.delete(doc_id)                              # raises NotFound
+    engine.delete(doc_id)                              # raises NotFound; waits for the QUICK lane
+    engine.delete_later(doc_id) -> Job                 # the same as a job, for callers that must not block
     engine.close()                                     # or: with Engine.open(settings) as engine: …
 
 Every process (API, bot, `sotay ingest`) opens its own Engine on the same store; a watcher thread applies
@@ -34,7 +35,7 @@ from answer import facts
 from answer.compare import compare_targets
 from answer.compose import compose, idf_from_counts
 from answer.followup import MAX_HISTORY, read, smalltalk
-from answer.jobs import Job, JobQueue
+from answer.jobs import QUICK, Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
 from core.errors import BadQuery, IngestError, NotFound
@@ -69,7 +70,12 @@ class Engine:
     indexer: Indexer
     llm: LLMWriter | None = None
     jobs: JobQueue | None = None
-    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # the indexer's lock: held by each store write (any lane) and by a CLI ingest as a whole
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+    # deletions queued and not yet done, in order, and what each removed (answer/jobs.py QUICK lane)
+    _doomed: dict[str, None] = field(default_factory=dict)
+    _removed: dict[str, DocumentSummary | Exception | None] = field(default_factory=dict)
+    _doom_lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _watcher: threading.Thread | None = None
 
@@ -89,10 +95,12 @@ class Engine:
         cache = EmbeddingCache(settings.cache_dir)
         searcher = Searcher(store, embedder, settings.data_dir, cache,
                             tuning=Tuning(maxp=settings.maxp, maxp_depth=settings.maxp_depth))
+        lock = threading.RLock()
         indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]),
-                          limits=ReadLimits.of(settings), paragraphs=settings.maxp != "off")
+                          limits=ReadLimits.of(settings), paragraphs=settings.maxp != "off", lock=lock)
         llm = LLMWriter(settings) if settings.llm_url else None
-        engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
+        engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm,
+                     _write_lock=lock)
         engine.jobs = JobQueue(engine._ingest)
         if watch:
             engine._watcher = threading.Thread(target=engine._watch, name="sotay-watch", daemon=True)
@@ -294,27 +302,67 @@ class Engine:
             self.searcher.apply(list(changed))
 
     def _ingest(self, data: bytes, filename: str, progress) -> FileResult:
-        with self._write_lock:
-            return self.indexer.add_bytes(data, filename, progress=progress)
+        # no engine-wide lock: the indexer holds its lock for each store write only, so a deletion or a small
+        # upload on the other lane never waits for this file to be read or embedded
+        return self.indexer.add_bytes(data, filename, progress=progress)
 
     def complete_embeddings(self) -> int:
         """Write the vectors an interrupted ingest left out (killed server or CLI): documents are searchable
         by words meanwhile, and the dense leg fills in as each one is done. Runs on the ingest worker."""
-        with self._write_lock:
-            done = self.indexer.embed_missing()
+        done = self.indexer.embed_missing()
         if done:
             log.info("completed the embeddings of %d passages left by an interrupted ingest", done)
         return done
 
     def delete(self, doc_id: str) -> DocumentSummary:
         """Remove a listed document; returns what was removed so the caller can say so."""
-        with self._write_lock:
-            summary = next(iter(self.store.list_documents([doc_id])), None)
-            if summary is None:
-                raise NotFound(f"Không có văn bản '{doc_id}'")
-            self.indexer.delete(doc_id)
-            log.info("deleted %s (%s)", doc_id, summary.name)
-            return summary
+        assert self.jobs is not None
+        job = self.jobs.wait(self.delete_later(doc_id).id)
+        if job.exception is not None:
+            raise job.exception
+        if job.removed is None:
+            raise IngestError(job.error or f"Chưa xóa được văn bản '{doc_id}'")
+        return job.removed
+
+    def delete_later(self, doc_id: str) -> Job:
+        """Queue the removal of a listed document on the QUICK lane (never behind a slow file); NotFound at
+        once for an id that is not listed."""
+        assert self.jobs is not None
+        summary = self.listed(doc_id) or next(iter(self.store.list_documents([doc_id])), None)
+        if summary is None:
+            raise NotFound(f"Không có văn bản '{doc_id}'")
+        with self._doom_lock:
+            self._doomed[doc_id] = None
+        return self.jobs.run(f"xóa {summary.name}", lambda progress: self._delete(doc_id), lane=QUICK,
+                             stage="đang xóa")
+
+    def listed(self, doc_id: str) -> DocumentSummary | None:
+        """The document as this process's view lists it: memory only, no store read."""
+        return self.searcher.view.docs.get(doc_id)
+
+    def _delete(self, doc_id: str) -> DocumentSummary:
+        """Remove every document queued for deletion so far in one store call, then report this job's: a
+        burst of 45 deletions costs a few Chroma calls, not 45 × 7 that each hold the GIL from readers."""
+        with self._doom_lock:
+            batch = list(self._doomed)
+            self._doomed.clear()
+        if batch:
+            try:
+                found = {d.id: d for d in self.store.list_documents(batch)}
+                self.indexer.delete_many([d for d in batch if d in found])
+                outcome: dict[str, DocumentSummary | Exception | None] = {d: found.get(d) for d in batch}
+                log.info("deleted %s", ", ".join(f"{d.id} ({d.name})" for d in found.values()))
+            except Exception as e:   # each job of the batch reports it
+                outcome = dict.fromkeys(batch, e)
+            with self._doom_lock:
+                self._removed.update(outcome)
+        with self._doom_lock:
+            summary = self._removed.pop(doc_id, None)
+        if isinstance(summary, Exception):
+            raise summary
+        if summary is None:   # removed by another request, or another process, before this one ran
+            raise NotFound(f"Không có văn bản '{doc_id}'")
+        return summary
 
     # other processes' changes -------------------------------------------------------
     def _watch(self) -> None:

@@ -1,8 +1,14 @@
-"""Background ingestion: one worker thread per process takes uploads in turn, so parsing, OCR and embedding
-never run on a web server's event loop and writes are serialised.
+"""Background writes: uploads and deletions run on worker threads, never on a web server's event loop or
+request threads, in two lanes so a slow file never holds up a deletion or a small upload.
 
     job = jobs.submit(data, "ke-hoach.docx")   # returns at once, status "queued"
     jobs.get(job.id)                            # status, stage, progress, result or error
+    jobs.run("xóa …", task, lane=QUICK)         # any write as a job (Engine.delete)
+
+Lanes: FILES takes large files, files that may need OCR or a converter, and maintenance (completing the
+vectors an interrupted ingest left out); QUICK takes deletions and small text uploads. Each lane runs its
+jobs in turn; the store writes themselves are serialised by the engine's write lock, which a file holds
+only while it writes, not while it is read or embedded (index/build.py).
 """
 from __future__ import annotations
 
@@ -12,13 +18,21 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 
 from core.errors import NotFound, SotayError
 from index.build import FileResult
+from ingest.records import DocumentSummary
 
 log = logging.getLogger(__name__)
 KEPT_JOBS = 500    # finished jobs remembered for GET /jobs/{id}; older ones are forgotten first
+FILES, QUICK = "files", "quick"
+# a text upload this small is read, indexed and embedded in a few seconds (the seeds: 9-31 KB, 2-5 s);
+# anything larger, or a kind that may need OCR or LibreOffice (.pdf, images, .doc/.rtf/.odt, .xlsx), can
+# take minutes and goes to the FILES lane
+QUICK_BYTES = 64 * 1024
+QUICK_KINDS = {".txt", ".md", ".html", ".htm", ".docx"}
 
 
 @dataclass(frozen=True)
@@ -32,9 +46,20 @@ class Job:
     error: str | None = None
     created: float = 0.0
     finished: float | None = None
+    removed: DocumentSummary | None = None   # a deletion: what it removed
+    lane: str = FILES
+    # the domain error a failed job raised, for callers that wait on it (Engine.delete re-raises it)
+    exception: Exception | None = field(default=None, repr=False, compare=False)
 
 
-Work = Callable[[bytes, str, Callable[[str, float], None]], FileResult]
+Progress = Callable[[str, float], None]
+Work = Callable[[bytes, str, Progress], FileResult]
+Task = Callable[[Progress], object]   # returns a FileResult (an upload) or a DocumentSummary (a deletion)
+
+
+def lane_of(data: bytes, filename: str) -> str:
+    small = len(data) <= QUICK_BYTES and PurePath(filename).suffix.lower() in QUICK_KINDS
+    return QUICK if small else FILES
 
 
 class JobQueue:
@@ -42,22 +67,31 @@ class JobQueue:
         self._work = work
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._queue: queue.Queue[tuple[str, bytes] | Callable[[], object] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="sotay-ingest", daemon=True)
-        self._thread.start()
+        self._queues: dict[str, queue.Queue[tuple[str, Task, str] | Callable[[], object] | None]] = {}
+        self._threads: list[threading.Thread] = []
+        for lane in (FILES, QUICK):
+            self._queues[lane] = queue.Queue()
+            thread = threading.Thread(target=self._run, args=(lane,), name=f"sotay-{lane}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def submit(self, data: bytes, filename: str) -> Job:
-        job = Job(id=uuid.uuid4().hex[:12], source=filename, created=time.time())
+        """An upload: its lane by size and kind (lane_of)."""
+        return self.run(filename, lambda progress: self._work(data, filename, progress), lane_of(data, filename),
+                        stage="đang đọc tệp")
+
+    def run(self, source: str, task: Task, lane: str = QUICK, stage: str = "đang xử lý") -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], source=source, created=time.time(), lane=lane)
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > KEPT_JOBS:
                 self._jobs.pop(next(iter(self._jobs)))
-        self._queue.put((job.id, data))
+        self._queues[lane].put((job.id, task, stage))
         return job
 
     def background(self, task: Callable[[], object]) -> None:
-        """Queue maintenance work (completing missing embeddings) on the same worker, behind uploads."""
-        self._queue.put(task)
+        """Queue maintenance work (completing missing embeddings) on the FILES lane, behind its uploads."""
+        self._queues[FILES].put(task)
 
     def get(self, job_id: str) -> Job:
         with self._lock:
@@ -70,39 +104,58 @@ class JobQueue:
         """For the CLI and tests: block until the job ends."""
         deadline = time.monotonic() + timeout
         while (job := self.get(job_id)).status in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.02)
         return job
 
+    def idle(self, timeout: float = 600) -> bool:
+        """Block until every lane has run what was queued (tests, and a CLI that waits for maintenance)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(q.unfinished_tasks == 0 for q in self._queues.values()):
+                return True
+            time.sleep(0.02)
+        return False
+
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join(timeout=30)   # a job under way finishes its current step first
+        for lane, thread in zip(self._queues, self._threads):
+            if thread.is_alive():
+                self._queues[lane].put(None)
+        for thread in self._threads:
+            thread.join(timeout=30)   # a job under way finishes its current step first
 
     def _update(self, job_id: str, **changes) -> None:
         with self._lock:
             self._jobs[job_id] = replace(self._jobs[job_id], **changes)
 
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if callable(item):
-                try:
-                    item()
-                except Exception:   # maintenance is retried at the next start; uploads keep going
-                    log.exception("background task failed")
-                continue
-            job_id, data = item
-            source = self.get(job_id).source
-            self._update(job_id, status="running", stage="đang đọc tệp", progress=0.05)
+    def _run(self, lane: str) -> None:
+        jobs = self._queues[lane]
+        while True:
+            item = jobs.get()
             try:
-                result = self._work(data, source, lambda stage, done: self._update(job_id, stage=stage,
-                                                                                   progress=round(done, 3)))
-                self._update(job_id, status="done", stage="xong", progress=1.0, result=result,
-                             finished=time.time())
-            except SotayError as e:
-                self._update(job_id, status="failed", stage="lỗi", error=str(e), finished=time.time())
-                log.warning("upload %s rejected: %s", source, e)
-            except Exception as e:   # a bug in one file's processing must not kill the worker
-                error = f"{source}: lỗi khi xử lý tệp ({type(e).__name__}); đã ghi nhật ký để kiểm tra"
-                self._update(job_id, status="failed", stage="lỗi", error=error, finished=time.time())
-                log.exception("upload %s failed", source)
+                if item is None:
+                    return
+                self._do(item)
+            finally:
+                jobs.task_done()
 
+    def _do(self, item: tuple[str, Task, str] | Callable[[], object]) -> None:
+        if callable(item):
+            try:
+                item()
+            except Exception:   # maintenance is retried at the next start; uploads keep going
+                log.exception("background task failed")
+            return
+        job_id, task, stage = item
+        source = self.get(job_id).source
+        self._update(job_id, status="running", stage=stage, progress=0.05)
+        try:
+            result = task(lambda stage, done: self._update(job_id, stage=stage, progress=round(done, 3)))
+            done = {"result": result} if isinstance(result, FileResult) else {"removed": result}
+            self._update(job_id, status="done", stage="xong", progress=1.0, finished=time.time(), **done)
+        except SotayError as e:
+            self._update(job_id, status="failed", stage="lỗi", error=str(e), finished=time.time(), exception=e)
+            log.warning("job %s (%s) refused: %s", job_id, source, e)
+        except Exception as e:   # a bug in one file's processing must not kill the worker
+            error = f"{source}: lỗi khi xử lý ({type(e).__name__}); đã ghi nhật ký để kiểm tra"
+            self._update(job_id, status="failed", stage="lỗi", error=error, finished=time.time())
+            log.exception("job %s (%s) failed", job_id, source)

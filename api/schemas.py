@@ -182,6 +182,7 @@ class JobOut(Record):
     progress: float
     error: str | None = None
     result: IngestOut | None = None
+    removed: DocInfo | None = None   # a deletion job: the document it removed
 
     @computed_field
     @property

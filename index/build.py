@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,11 +137,14 @@ def skip_reason(path: Path) -> str | None:
 
 
 class Indexer:
-    """The one write path: CLI ingest, uploads and the bot all go through it. Not thread-safe: the engine
-    runs it in one worker at a time."""
+    """The one write path: CLI ingest, uploads and the bot all go through it. Several workers may use it at
+    once (answer/jobs.py lanes): every store write holds `lock`, and reading a file or embedding it does not,
+    so a deletion waits for a write step (a second or so), never for a whole slow file."""
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
-                 limits: ReadLimits | None = None, paragraphs: bool = True):
+                 limits: ReadLimits | None = None, paragraphs: bool = True,
+                 lock: threading.RLock | None = None):
+        self.lock = lock or threading.RLock()
         self.paragraphs = paragraphs   # also embed and store paragraph units for maxP (index/maxp.py)
         self.store = store
         self.limits = limits or ReadLimits()   # archive size/ratio, PDF pages, time: from settings
@@ -189,18 +193,23 @@ class Indexer:
             return FileResult(source=source, status="unchanged", doc_id=twin.id, passages=0, document=twin,
                               twin_of=read)
         version = version_of(doc)
-        record = self.store.record(doc.id)
-        current = (record or {}).get("version") or None
-        if current == version:
-            if key and record.get("file_key") != key:   # same content from other bytes: remember these too
-                self.store.remember_file(doc.id, key)
-            return FileResult(source=source, status="unchanged", doc_id=doc.id, passages=len(passages),
-                              document=doc.summary())
-        report("đang lập chỉ mục từ khóa", 0.7)
-        lex = [analyze(lexical_text(p, doc)) for p in passages]
-        self.store.begin(doc, version)
-        self.store.write_passages(doc.id, version, passages, lex, None, self.embedder.dim)
-        self.store.commit(doc, version, key, len(passages))
+        lex = None
+        if (self.store.record(doc.id) or {}).get("version") != version:
+            report("đang lập chỉ mục từ khóa", 0.7)
+            lex = [analyze(lexical_text(p, doc)) for p in passages]   # outside the lock: seconds for a law
+        with self.lock:
+            record = self.store.record(doc.id)
+            current = (record or {}).get("version") or None
+            if current == version:
+                if key and record.get("file_key") != key:   # same content from other bytes: remember these too
+                    self.store.remember_file(doc.id, key)
+                return FileResult(source=source, status="unchanged", doc_id=doc.id, passages=len(passages),
+                                  document=doc.summary())
+            if lex is None:   # another worker changed it since the look above
+                lex = [analyze(lexical_text(p, doc)) for p in passages]
+            self.store.begin(doc, version)
+            self.store.write_passages(doc.id, version, passages, lex, None, self.embedder.dim)
+            self.store.commit(doc, version, key, len(passages))
         self.notify(doc.id)
         status = "updated" if current else "added"
         log.info("%s %s as %s (%d passages)", status, source, doc.id, len(passages))
@@ -221,18 +230,20 @@ class Indexer:
         vectors = self.cache.embed(self.embedder, [dense_text(p) for p in passages])
         texts, unit_vectors = self._embed_units(passages)
         crash_point("embedded")
-        if self.store.versions([doc_id]).get(doc_id) != version:
-            return   # replaced or deleted while it was being embedded
-        self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors, texts, unit_vectors)
+        with self.lock:
+            if self.store.versions([doc_id]).get(doc_id) != version:
+                return   # replaced or deleted while it was being embedded
+            self.store.set_vectors(doc_id, version, [p.id for p in passages], vectors, texts, unit_vectors)
         self.notify(doc_id)
 
     def embed_units(self, doc_id: str, version: str, passages: list[Passage]) -> None:
         """Only the paragraph vectors, for passages whose own vectors are written (maxP turned on later, or
         a data dir from before paragraph vectors were stored): the passage vectors are not touched."""
         texts, unit_vectors = self._embed_units(passages)
-        if texts is None or self.store.versions([doc_id]).get(doc_id) != version:
-            return
-        self.store.set_units(doc_id, version, [p.id for p in passages], texts, unit_vectors)
+        with self.lock:
+            if texts is None or self.store.versions([doc_id]).get(doc_id) != version:
+                return
+            self.store.set_units(doc_id, version, [p.id for p in passages], texts, unit_vectors)
         self.notify(doc_id)
 
     def _embed_units(self, passages: list[Passage]) -> tuple[list[list[str]] | None, np.ndarray | None]:
@@ -266,5 +277,10 @@ class Indexer:
         return done
 
     def delete(self, doc_id: str) -> None:
-        self.store.delete(doc_id)
-        self.notify(doc_id)
+        self.delete_many([doc_id])
+
+    def delete_many(self, doc_ids: list[str]) -> None:
+        with self.lock:
+            self.store.delete_many(doc_ids)
+        for doc_id in doc_ids:
+            self.notify(doc_id)

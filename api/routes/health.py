@@ -9,5 +9,7 @@ router = APIRouter(tags=["hệ thống"])
 
 
 @router.get("/health")
-def health(engine: EngineDep) -> dict:
+async def health(engine: EngineDep) -> dict:
+    """On the event loop: it reads the in-memory view only, so it answers even when every worker thread is
+    busy, and never waits on a write."""
     return {"status": "ok", **engine.stats()}
