@@ -38,7 +38,7 @@ from answer.followup import MAX_HISTORY, read, smalltalk
 from answer.jobs import QUICK, Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
-from core.errors import BadQuery, IngestError, NotFound
+from core.errors import Ambiguous, BadQuery, IngestError, NotFound
 from core.settings import Settings
 from core.text import MAX_QUESTION, fold
 from index.build import FileResult, Indexer
@@ -219,17 +219,21 @@ class Engine:
         return sorted(docs, key=lambda d: (d.meta.date or "", d.id), reverse=True)
 
     def document(self, key: str) -> Document:
-        """By id, or by number typed any way ('01/CTr-LĐLĐ', '01/ctr-ldld')."""
+        """By id, or by number typed any way ('01/CTr-LĐLĐ', '01/ctr-ldld'); a number several documents
+        share raises Ambiguous with the candidates, never picks one."""
         doc = self.store.get_document(key)
         if doc is not None:
             return doc
         wanted = fold(key).replace(" ", "")
-        for d in self.store.list_documents():
-            if d.meta.number and fold(d.meta.number).replace(" ", "") == wanted:
-                found = self.store.get_document(d.id)
-                if found is not None:
-                    return found
-        raise NotFound(f"Không có văn bản '{key}'")
+        same = [d for d in self.store.list_documents()
+                if d.meta.number and fold(d.meta.number).replace(" ", "") == wanted]
+        if len(same) > 1:
+            raise Ambiguous(key, [(d.id, ", ".join(x for x in (d.name, d.meta.issuer, d.meta.date) if x))
+                                  for d in sorted(same, key=lambda d: d.id)])
+        found = self.store.get_document(same[0].id) if same else None
+        if found is None:
+            raise NotFound(f"Không có văn bản '{key}'")
+        return found
 
     def find_documents(self, key: str) -> list[DocumentSummary]:
         """What `/vanban <key>` means: the document with this id or number, else those a partial number names

@@ -16,7 +16,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.deps import key_problem
 from api.ratelimit import RateLimiter, retry_after
-from core.errors import NotFound, SotayError
+from core.errors import Ambiguous, NotFound, SotayError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ VALIDATION_TEXT = {
 }
 
 
-DOMAIN_STATUS = {NotFound: 404}   # BadQuery, IngestError and any other SotayError: 422
+DOMAIN_STATUS = {Ambiguous: 409, NotFound: 404}   # BadQuery, IngestError and any other SotayError: 422
 
 
 def error_body(status: int, detail: str, **extra) -> bytes:
@@ -100,7 +100,10 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(SotayError)
     async def domain_error(request: Request, exc: SotayError) -> JSONResponse:
         """Domain errors become HTTP codes here and only here; their message is meant for a person."""
-        return JSONResponse(status_code=DOMAIN_STATUS.get(type(exc), 422), content={"detail": str(exc)})
+        body: dict = {"detail": str(exc)}
+        if isinstance(exc, Ambiguous):
+            body["candidates"] = [{"id": i, "label": label} for i, label in exc.candidates]
+        return JSONResponse(status_code=DOMAIN_STATUS.get(type(exc), 422), content=body)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -13,5 +13,15 @@ class NotFound(SotayError):
     """An unknown document id."""
 
 
+class Ambiguous(NotFound):
+    """A document number several documents share (two units' "12/KH-CĐCS"): the candidates are listed,
+    and the caller names one by its id."""
+
+    def __init__(self, key: str, candidates: list[tuple[str, str]]) -> None:
+        self.candidates = candidates   # (id, how a person tells it apart: name, issuer, date)
+        listed = "; ".join(f"{doc_id} ({label})" for doc_id, label in candidates)
+        super().__init__(f"Có {len(candidates)} văn bản cùng số '{key}': {listed}. Hãy ghi mã văn bản để chọn một.")
+
+
 class BadQuery(SotayError):
     """An empty, over-long or otherwise unusable question or filter."""

@@ -137,7 +137,7 @@ def parse_header(lines: list[str]) -> tuple[dict, int]:
             break
         i += 1
     if orgs:
-        fields["issuer"] = sector_case(proper_case(orgs[-1].strip(" -")))
+        fields["issuer"] = with_parent(sector_case(proper_case(orgs[-1].strip(" -"))), orgs[:-1])
         fields["organisations"] = tuple(o.strip(" -") for o in orgs)   # every line: part of identity
     if "doc_type" not in fields:
         i = 0
@@ -206,6 +206,18 @@ def build_meta(header: dict, closing: dict) -> DocMeta:
         signer=closing.get("signer"),
         recipients=closing.get("recipients", ()),
     )
+
+
+_UNION_UNIT = re.compile(r"(?:Công đoàn|Nghiệp đoàn|Liên đoàn)\b", re.I)
+
+
+def with_parent(unit: str, above: list[str]) -> str:
+    """A unit whose name names nothing ("Công đoàn cơ sở", "Công đoàn bộ phận số 2": no proper name after
+    its first word) keeps the organisation above it, so two units' "12/KH-CĐCS" read apart in citations:
+    "Công đoàn cơ sở (Liên đoàn Lao động huyện Mường Tè)"."""
+    if not above or not _UNION_UNIT.match(unit) or any(w[:1].isupper() for w in unit.split()[1:]):
+        return unit
+    return f"{unit} ({sector_case(proper_case(above[-1].strip(' -')))})"
 
 
 # bodies that sign for an organisation: on their own they do not say which union issued the document

@@ -65,8 +65,9 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
 
     with open_engine(Engine, settings, watch=False) as engine:
-        for key in args.ids:
-            removed = engine.delete(engine.document(key).id)
+        ids = [engine.document(key).id for key in args.ids]   # every key resolved (or refused) first
+        for doc_id in ids:
+            removed = engine.delete(doc_id)
             print(f"Đã xóa {removed.name} [{removed.id}]")
     return 0
 
