@@ -42,6 +42,7 @@ from core.errors import Ambiguous, BadQuery, IngestError, NotFound
 from core.settings import Settings
 from core.text import MAX_QUESTION, fold
 from index.build import FileResult, Indexer
+from index.chroma import UNREACHABLE, unreachable
 from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning
@@ -77,6 +78,8 @@ class Engine:
     _removed: dict[str, DocumentSummary | Exception | None] = field(default_factory=dict)
     _doom_lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
+    # what is wrong with the store, as the watcher last found it (it reads the change log every second)
+    store_problem: str | None = None
     _watcher: threading.Thread | None = None
 
     @classmethod
@@ -254,6 +257,13 @@ class Engine:
         view = self.searcher.view
         return {"documents": len(view.docs), "passages": view.size, "embed_model": self.searcher.embedder.name}
 
+    def health(self) -> dict:
+        """Memory only (never waits on the store or a write): "ok", or "degraded" with the store's problem;
+        search keeps answering from memory meanwhile."""
+        problem = self.store_problem
+        return {"status": "degraded" if problem else "ok", **self.stats(),
+                **({"problem": problem} if problem else {})}
+
     # writing -----------------------------------------------------------------------
     def submit(self, data: bytes, filename: str) -> Job:
         """Queue a file for the background worker; returns at once."""
@@ -374,6 +384,9 @@ class Engine:
         while not self._stop.wait(WATCH_INTERVAL_S):
             try:
                 changes = self.store.changes_since(since - WATCH_OVERLAP_S)
+                if self.store_problem:
+                    log.warning("the Chroma server answers again")
+                self.store_problem = None
                 fresh = [c for c in changes if c.id not in seen and c.id not in self.store.own_changes]
                 if fresh:
                     if time.time() - since > CHANGES_KEPT_S:
@@ -388,7 +401,12 @@ class Engine:
                     self.searcher.save()
                     dirty_at = 0.0
             except Exception as e:   # a store hiccup must not end the watcher; the next round tries again
-                log.warning("applying other processes' changes failed (%s); retrying", e)
+                if unreachable(e):
+                    if not self.store_problem:
+                        log.warning("the Chroma server does not answer (%s); searching from memory", e)
+                    self.store_problem = UNREACHABLE
+                else:
+                    log.warning("applying other processes' changes failed (%s); retrying", e)
 
 
 def _check_history(history: Sequence[str]) -> tuple[str, ...]:

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 
-from core.errors import NotFound, SotayError
+from core.errors import NotFound, SotayError, Unavailable
 from index.build import FileResult
+from index.chroma import UNREACHABLE, unreachable
 from ingest.records import DocumentSummary
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,12 @@ class JobQueue:
             self._update(job_id, status="failed", stage="lỗi", error=str(e), finished=time.time(), exception=e)
             log.warning("job %s (%s) refused: %s", job_id, source, e)
         except Exception as e:   # a bug in one file's processing must not kill the worker
+            if unreachable(e):
+                error = f"{source}: {UNREACHABLE}. Việc này chưa được thực hiện: hãy gửi lại sau."
+                self._update(job_id, status="failed", stage="lỗi", error=error, finished=time.time(),
+                             exception=Unavailable(error))
+                log.warning("job %s (%s): the Chroma server does not answer (%s)", job_id, source, e)
+                return
             error = f"{source}: lỗi khi xử lý ({type(e).__name__}); đã ghi nhật ký để kiểm tra"
             self._update(job_id, status="failed", stage="lỗi", error=error, finished=time.time())
             log.exception("job %s (%s) failed", job_id, source)

@@ -16,8 +16,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.deps import key_problem
 from api.ratelimit import RateLimiter, retry_after
-from core.errors import Ambiguous, NotFound, SotayError
+from core.errors import Ambiguous, NotFound, SotayError, Unavailable
 from core.settings import Settings
+from index.chroma import UNREACHABLE, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,8 @@ VALIDATION_TEXT = {
 }
 
 
-DOMAIN_STATUS = {Ambiguous: 409, NotFound: 404}   # BadQuery, IngestError and any other SotayError: 422
+# BadQuery, IngestError and any other SotayError: 422
+DOMAIN_STATUS = {Ambiguous: 409, NotFound: 404, Unavailable: 503}
 
 
 def error_body(status: int, detail: str, **extra) -> bytes:
@@ -120,6 +122,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if unreachable(exc):   # the Chroma server is down: the client may try again, nothing is lost
+            log.warning("Chroma server unreachable on %s %s: %s", request.method, request.url.path, exc)
+            return JSONResponse(status_code=503, content={"detail": UNREACHABLE}, headers={"Retry-After": "10"})
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
         return JSONResponse(status_code=500, content={

@@ -23,5 +23,9 @@ class Ambiguous(NotFound):
         super().__init__(f"Có {len(candidates)} văn bản cùng số '{key}': {listed}. Hãy ghi mã văn bản để chọn một.")
 
 
+class Unavailable(SotayError):
+    """The store (a Chroma server) does not answer: nothing is lost, the request can be sent again later."""
+
+
 class BadQuery(SotayError):
     """An empty, over-long or otherwise unusable question or filter."""

@@ -9,8 +9,20 @@ import chromadb
 from chromadb import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 
-from core.errors import SotayError
+from core.errors import SotayError, Unavailable
 from core.settings import Settings
+
+UNREACHABLE = ("Kho chỉ mục (máy chủ Chroma) đang không trả lời; dữ liệu không mất, "
+               "vui lòng thử lại sau ít phút")
+
+
+def unreachable(exc: BaseException) -> bool:
+    """A Chroma server that is down or cut off: httpx's transport errors, or chromadb's own ValueError when a
+    client is made while the server is down. Anything else is a real error."""
+    import httpx
+
+    return isinstance(exc, (httpx.TransportError, Unavailable)) or \
+        (isinstance(exc, ValueError) and "Could not connect to a Chroma server" in str(exc))
 
 
 class ExplicitOnly(EmbeddingFunction):
@@ -38,8 +50,14 @@ def chroma_client(settings: Settings):
     no_telemetry = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=no_telemetry)
+        try:
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=no_telemetry)
+        except ValueError as exc:
+            if unreachable(exc):
+                raise Unavailable(f"Không kết nối được máy chủ Chroma {settings.chroma_url} "
+                                  "(SOTAY_CHROMA_URL): hãy chạy nó rồi thử lại") from exc
+            raise
     usable_dir(settings.data_dir)
     usable_dir(settings.data_dir / "chroma")
     return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=no_telemetry)
