@@ -144,8 +144,27 @@ def run_polling(settings: Settings, engine=None) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     application = build_application(settings, engine)
+    asyncio.run(wait_for_telegram(settings))
     log.info("Sổ tay bot: long polling")
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30)
+    # bootstrap_retries=-1: should Telegram drop again before polling starts, PTB retries too
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0.0, timeout=30, bootstrap_retries=-1)
+
+
+async def wait_for_telegram(settings: Settings, first_wait: float = 1.0, max_wait: float = 30.0) -> None:
+    """getMe until the Bot API answers, waiting 1, 2, 4 … up to 30 s and logging each failure, as the
+    webhook mode's start_with_retry does (PTB's own retries log at DEBUG only). A refused token raises."""
+    from telegram import Bot
+    from telegram.error import NetworkError
+
+    wait = first_wait
+    while True:
+        try:
+            async with Bot(settings.telegram_token, base_url=settings.telegram_base_url):
+                return   # initialising the bot is getMe
+        except NetworkError as exc:   # connection refused, DNS, timeouts
+            log.warning("Telegram unreachable at start-up (%s); retrying in %.0f s", exc, wait)
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, max_wait)
 
 
 class RedactToken(logging.Filter):

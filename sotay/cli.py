@@ -187,10 +187,14 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from answer.engine import Engine
     from bot.run import channels, run
 
+    from telegram.error import InvalidToken
+
     channels(settings)                      # no token, or only webhooks: one line before the engine loads
     engine = open_engine(Engine, settings)  # before polling: a bad data dir is one line, not a traceback
     try:
         run(settings, engine)
+    except InvalidToken as e:
+        raise SotayError("Telegram từ chối SOTAY_TELEGRAM_TOKEN (token sai hoặc đã bị thu hồi)") from e
     finally:
         engine.close()
     return 0

@@ -133,7 +133,7 @@ class FakeTelegram:
         self._server: ThreadingHTTPServer | None = None
 
     # -- server ---------------------------------------------------------------------------------
-    def start(self) -> str:
+    def start(self, port: int = 0) -> str:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -155,7 +155,7 @@ class FakeTelegram:
                 if not isinstance(sys.exc_info()[1], OSError):   # a hang-up at shutdown is normal
                     super().handle_error(request, client_address)
 
-        self._server = Server(("127.0.0.1", 0), Handler)
+        self._server = Server(("127.0.0.1", port), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True, name="fake-telegram").start()
         return self.base_url
 
