@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from answer.engine import Engine
 from api.middleware import Guard, install_handlers
-from api.routes import documents, health, jobs, search, telegram, trainers, zalo
+from api.routes import docs, documents, health, jobs, search, telegram, trainers, zalo
 from core import redact
 from core.errors import SotayError
 from core.settings import Settings
@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if engine is None:   # an engine handed in (tests) belongs to whoever opened it
             app.state.engine.close()
 
-    app = FastAPI(title="Sổ tay API", version="0.1.0", lifespan=lifespan,
+    # /docs is api/routes/docs.py (Swagger UI served here, not from a CDN the CSP blocks); no ReDoc
+    app = FastAPI(title="Sổ tay API", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Hỏi đáp và tra cứu văn bản Công đoàn, trả lời kèm trích dẫn.")
     app.include_router(health.router)
     app.include_router(search.router)
@@ -104,6 +105,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(telegram.router)
     app.include_router(trainers.router)
     app.include_router(zalo.router)
+    if (assets := docs.assets_dir()) is not None:
+        app.include_router(docs.router)
+        app.mount(docs.ASSETS_URL, StaticFiles(directory=assets), name="docs-assets")
 
     install_handlers(app)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
