@@ -39,6 +39,9 @@ class Deadline:
     seconds: float
     at: float
 
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
     def check(self) -> None:
         if time.monotonic() > self.at:
             raise IngestError(f"{self.name}: đọc tệp quá thời gian cho phép ({self.seconds:.0f} giây; "

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.errors import IngestError
+from ingest.limits import Deadline
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # 300 dpi is Tesseract's sweet spot: a seed page rendered at 300 dpi OCRs at 99.8% character similarity
@@ -106,15 +107,19 @@ def image_frames(data: bytes, name: str):
         yield ImageOps.exif_transpose(image).convert("L")
 
 
-def ocr_images(images, name: str, total: int, progress: Progress | None = None) -> OcrText:
-    """OCR each image in turn; `progress(done, total)` is called after every page."""
+def ocr_images(images, name: str, total: int, progress: Progress | None = None,
+               deadline: Deadline | None = None) -> OcrText:
+    """OCR each image in turn; `progress(done, total)` is called after every page. The file's `deadline`
+    (SOTAY_INGEST_SECONDS) bounds the whole OCR: each page's Tesseract run is given what is left of it."""
     require(name)
     pages: list[list[str]] = []
     confidences: list[float] = []
     for done, image in enumerate(images, 1):
         if done > MAX_OCR_PAGES:
             raise _error(name, f"quá {MAX_OCR_PAGES} trang cần OCR (too many pages)")
-        lines, conf = _tesseract(image, name)
+        if deadline is not None:
+            deadline.check()
+        lines, conf = _tesseract(image, name, deadline)
         pages.append(lines)
         confidences.extend(conf)
         if progress is not None:
@@ -125,17 +130,20 @@ def ocr_images(images, name: str, total: int, progress: Progress | None = None) 
                    pages=len(pages), page_texts=page_texts)
 
 
-def _tesseract(image, name: str) -> tuple[list[str], list[float]]:
+def _tesseract(image, name: str, deadline: Deadline | None = None) -> tuple[list[str], list[float]]:
     """One page through `tesseract … tsv`: lines in reading order and the confidence of each word."""
+    timeout = PAGE_TIMEOUT_S if deadline is None else max(0.1, min(PAGE_TIMEOUT_S, deadline.left()))
     with tempfile.TemporaryDirectory(prefix="sotay-ocr-") as tmp:
         path = os.path.join(tmp, "page.png")
         image.save(path, dpi=(RENDER_DPI, RENDER_DPI))
         try:
             out = subprocess.run(
                 ["tesseract", path, "stdout", "-l", "vie", "--psm", "3", "--dpi", str(RENDER_DPI), "tsv"],
-                capture_output=True, timeout=PAGE_TIMEOUT_S, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+                capture_output=True, timeout=timeout, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
             )
         except subprocess.TimeoutExpired as exc:
+            if deadline is not None and timeout < PAGE_TIMEOUT_S:
+                deadline.check()   # the file's time is up: say so, naming SOTAY_INGEST_SECONDS
             raise _error(name, f"OCR một trang quá {PAGE_TIMEOUT_S} giây (OCR timeout)") from exc
     if out.returncode != 0:
         reason = out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from core.errors import IngestError
 from ingest import ocr, office, word
 from ingest.legacy import decode_cp1252, detect, fix_legacy
-from ingest.limits import ReadLimits, precheck
+from ingest.limits import Deadline, ReadLimits, precheck
 
 TEXT_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 SUPPORTED = TEXT_TYPES + office.CONVERTED_TYPES + office.SHEET_TYPES + ocr.IMAGE_TYPES
@@ -100,7 +100,7 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None,
         found = Extracted(office.read_xlsx(data, name, limits))
     elif ext in ocr.IMAGE_TYPES:
         frames = list(ocr.image_frames(data, name))
-        found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress), name)
+        found = _from_ocr(ocr.ocr_images(frames, name, len(frames), progress, limits.deadline(name)), name)
     elif ext == ".docx":
         found = Extracted(_read_docx(data, name, limits))
     elif ext == ".pdf":
@@ -211,14 +211,15 @@ def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None, limits: Rea
     except Exception as exc:
         raise _corrupt_pdf(name, exc) from exc
     _unlock(reader, name)
-    pages = _pdf_layer(reader, name, limits)
+    deadline = limits.deadline(name)   # one for the file: the text layer and OCR count together
+    pages = _pdf_layer(reader, name, limits, deadline)
     scans = [i for i, page in enumerate(pages) if len(page.strip()) < ocr.MIN_LAYER_CHARS]
     if not scans or (not ocr.available() and len(scans) < len(pages)):
         if not any(page.strip() for page in pages):
             raise _error(name, "PDF không có lớp văn bản, cần OCR (needs OCR)")
         return Extracted(_tidy("\n".join(pages)))
     images = ocr.pdf_page_images(data, name, scans)
-    result = ocr.ocr_images(images, name, len(scans), progress)
+    result = ocr.ocr_images(images, name, len(scans), progress, deadline)
     if len(scans) == len(pages):
         return _from_ocr(result, name)
     # mixed: OCR text of the scanned pages takes their place; the confidence covers those pages only
@@ -227,9 +228,8 @@ def _read_pdf(data: bytes, name: str, progress: ocr.Progress | None, limits: Rea
     return Extracted(_tidy(text), result.confidence, result.pages)
 
 
-def _pdf_layer(reader, name: str, limits: ReadLimits) -> list[str]:
+def _pdf_layer(reader, name: str, limits: ReadLimits, deadline: Deadline) -> list[str]:
     """Each page's text layer, refusing more pages than the cap and stopping at the file's deadline."""
-    deadline = limits.deadline(name)
     try:
         if len(reader.pages) > limits.max_pdf_pages:
             raise _error(name, f"PDF có {len(reader.pages)} trang, vượt giới hạn {limits.max_pdf_pages} trang "
