@@ -104,8 +104,9 @@ class Engine:
         llm = LLMWriter(settings) if settings.llm_url else None
         engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm,
                      _write_lock=lock)
-        engine.jobs = JobQueue(engine._ingest)
-        if watch:
+        engine.jobs = JobQueue(engine._ingest, folder=settings.data_dir / "jobs")
+        if watch:   # a serving process takes up the uploads a crashed one left (answer/jobfiles.py)
+            engine.jobs.resume()
             engine._watcher = threading.Thread(target=engine._watch, name="sotay-watch", daemon=True)
             engine._watcher.start()
             if settings.embed_in_background:

@@ -19,8 +19,9 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
+from answer.jobfiles import JobFiles
 from core.errors import NotFound, SotayError, Unavailable
 from index.build import FileResult
 from index.chroma import UNREACHABLE, unreachable
@@ -63,11 +64,23 @@ def lane_of(data: bytes, filename: str) -> str:
     return QUICK if small else FILES
 
 
+RESUMED = "tiếp tục sau khi máy chủ khởi động lại"
+LOST = ("Máy chủ đã khởi động lại khi tệp này đang chờ xử lý, và bản tệp không còn: "
+        "tệp chưa được nạp, hãy gửi lại")
+
+
 class JobQueue:
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, folder: Path | None = None) -> None:
         self._work = work
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._files: JobFiles | None = None   # uploads kept on disk (answer/jobfiles.py)
+        self._on_disk: set[str] = set()
+        if folder is not None:
+            try:
+                self._files = JobFiles(folder, KEPT_JOBS)
+            except OSError as e:
+                log.warning("upload jobs are not kept on disk in %s (%s): a crash loses the queued ones", folder, e)
         self._queues: dict[str, queue.Queue[tuple[str, Task, str] | Callable[[], object] | None]] = {}
         self._threads: list[threading.Thread] = []
         for lane in (FILES, QUICK):
@@ -79,16 +92,49 @@ class JobQueue:
     def submit(self, data: bytes, filename: str) -> Job:
         """An upload: its lane by size and kind (lane_of)."""
         return self.run(filename, lambda progress: self._work(data, filename, progress), lane_of(data, filename),
-                        stage="đang đọc tệp")
+                        stage="đang đọc tệp", data=data)
 
-    def run(self, source: str, task: Task, lane: str = QUICK, stage: str = "đang xử lý") -> Job:
+    def run(self, source: str, task: Task, lane: str = QUICK, stage: str = "đang xử lý",
+            data: bytes | None = None) -> Job:
+        """Queue a job; with `data` (an upload) it is kept on disk until it ends, so a crash loses none."""
         job = Job(id=uuid.uuid4().hex[:12], source=source, created=time.time(), lane=lane)
+        if data is not None and self._files is not None:
+            try:
+                self._files.added(job, data)
+                self._on_disk.add(job.id)
+            except OSError as e:   # a full or read-only disk costs the crash safety, never the upload
+                log.warning("upload %s not kept on disk (%s)", source, e)
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > KEPT_JOBS:
                 self._jobs.pop(next(iter(self._jobs)))
         self._queues[lane].put((job.id, task, stage))
         return job
+
+    def resume(self) -> int:
+        """Take up the uploads a crashed process left queued or running (re-read from their kept bytes) and
+        remember the finished ones; an upload whose bytes are gone is marked failed with why. Returns how
+        many were resumed."""
+        if self._files is None:
+            return 0
+        finished, resumed = self._files.load(Job)
+        with self._lock:
+            for job in finished:
+                if job.status not in ("done", "failed"):
+                    job = replace(job, status="failed", stage="lỗi", error=f"{job.source}: {LOST}",
+                                  finished=time.time())
+                    self._files.save(job)
+                self._jobs.setdefault(job.id, job)
+        for job, data in resumed:
+            job = replace(job, status="queued", stage=RESUMED)
+            with self._lock:
+                self._jobs[job.id] = job
+            self._on_disk.add(job.id)
+            work = self._work
+            self._queues[lane_of(data, job.source)].put(
+                (job.id, lambda progress, d=data, s=job.source: work(d, s, progress), "đang đọc tệp (" + RESUMED + ")"))
+            log.warning("resuming upload %s (job %s) left by a process that stopped", job.source, job.id)
+        return len(resumed)
 
     def background(self, task: Callable[[], object]) -> None:
         """Queue maintenance work (completing missing embeddings) on the FILES lane, behind its uploads."""
@@ -126,7 +172,14 @@ class JobQueue:
 
     def _update(self, job_id: str, **changes) -> None:
         with self._lock:
-            self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+            job = self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+        if job_id in self._on_disk and self._files is not None:
+            try:
+                self._files.save(job)
+            except OSError as e:
+                log.warning("job %s not saved on disk (%s)", job_id, e)
+            if job.status in ("done", "failed"):
+                self._on_disk.discard(job_id)
 
     def _run(self, lane: str) -> None:
         jobs = self._queues[lane]
