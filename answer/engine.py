@@ -34,8 +34,9 @@ from threadpoolctl import threadpool_limits
 from answer import facts
 from answer.compare import compare_targets
 from answer.compose import compose, idf_from_counts
+from answer.deletions import Deletions
 from answer.followup import MAX_HISTORY, read, smalltalk
-from answer.jobs import QUICK, Job, JobQueue
+from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
 from core.errors import Ambiguous, BadQuery, IngestError, NotFound
@@ -73,10 +74,7 @@ class Engine:
     jobs: JobQueue | None = None
     # the indexer's lock: held by each store write (any lane) and by a CLI ingest as a whole
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
-    # deletions queued and not yet done, in order, and what each removed (answer/jobs.py QUICK lane)
-    _doomed: dict[str, None] = field(default_factory=dict)
-    _removed: dict[str, DocumentSummary | Exception | None] = field(default_factory=dict)
-    _doom_lock: threading.Lock = field(default_factory=threading.Lock)
+    deletions: Deletions | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     # what is wrong with the store, as the watcher last found it (it reads the change log every second)
     store_problem: str | None = None
@@ -105,6 +103,7 @@ class Engine:
         engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm,
                      _write_lock=lock)
         engine.jobs = JobQueue(engine._ingest, folder=settings.data_dir / "jobs")
+        engine.deletions = Deletions(store, indexer, engine.jobs, engine.listed)
         if watch:   # a serving process takes up the uploads a crashed one left (answer/jobfiles.py)
             engine.jobs.resume()
             engine._watcher = threading.Thread(target=engine._watch, name="sotay-watch", daemon=True)
@@ -330,54 +329,16 @@ class Engine:
         return done
 
     def delete(self, doc_id: str) -> DocumentSummary:
-        """Remove a listed document; returns what was removed so the caller can say so."""
-        assert self.jobs is not None
-        job = self.jobs.wait(self.delete_later(doc_id).id)
-        if job.exception is not None:
-            raise job.exception
-        if job.removed is None:
-            raise IngestError(job.error or f"Chưa xóa được văn bản '{doc_id}'")
-        return job.removed
+        """Remove a listed document (a QUICK-lane job, answer/deletions.py); returns what was removed."""
+        return self.deletions.now(doc_id)
 
     def delete_later(self, doc_id: str) -> Job:
-        """Queue the removal of a listed document on the QUICK lane (never behind a slow file); NotFound at
-        once for an id that is not listed."""
-        assert self.jobs is not None
-        summary = self.listed(doc_id) or next(iter(self.store.list_documents([doc_id])), None)
-        if summary is None:
-            raise NotFound(f"Không có văn bản '{doc_id}'")
-        with self._doom_lock:
-            self._doomed[doc_id] = None
-        return self.jobs.run(f"xóa {summary.name}", lambda progress: self._delete(doc_id), lane=QUICK,
-                             stage="đang xóa")
+        """The same as a job, for callers that must not block; NotFound at once for an unlisted id."""
+        return self.deletions.later(doc_id)
 
     def listed(self, doc_id: str) -> DocumentSummary | None:
         """The document as this process's view lists it: memory only, no store read."""
         return self.searcher.view.docs.get(doc_id)
-
-    def _delete(self, doc_id: str) -> DocumentSummary:
-        """Remove every document queued for deletion so far in one store call, then report this job's: a
-        burst of 45 deletions costs a few Chroma calls, not 45 × 7 that each hold the GIL from readers."""
-        with self._doom_lock:
-            batch = list(self._doomed)
-            self._doomed.clear()
-        if batch:
-            try:
-                found = {d.id: d for d in self.store.list_documents(batch)}
-                self.indexer.delete_many([d for d in batch if d in found])
-                outcome: dict[str, DocumentSummary | Exception | None] = {d: found.get(d) for d in batch}
-                log.info("deleted %s", ", ".join(f"{d.id} ({d.name})" for d in found.values()))
-            except Exception as e:   # each job of the batch reports it
-                outcome = dict.fromkeys(batch, e)
-            with self._doom_lock:
-                self._removed.update(outcome)
-        with self._doom_lock:
-            summary = self._removed.pop(doc_id, None)
-        if isinstance(summary, Exception):
-            raise summary
-        if summary is None:   # removed by another request, or another process, before this one ran
-            raise NotFound(f"Không có văn bản '{doc_id}'")
-        return summary
 
     # other processes' changes -------------------------------------------------------
     def _watch(self) -> None:

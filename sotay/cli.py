@@ -184,10 +184,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
+    from telegram.error import InvalidToken
+
     from answer.engine import Engine
     from bot.run import channels, run
-
-    from telegram.error import InvalidToken
 
     channels(settings)                      # no token, or only webhooks: one line before the engine loads
     engine = open_engine(Engine, settings)  # before polling: a bad data dir is one line, not a traceback
