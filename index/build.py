@@ -12,7 +12,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -183,6 +183,13 @@ class Indexer:
         report = progress or (lambda stage, done: None)
         report("đang phân tích văn bản", 0.6)
         doc = parse_document(text, source, ocr_confidence=ocr_confidence)
+        if self.store.record(doc.id) is None:
+            # the very same text stored under another id: the identity rules changed since (a newer reader
+            # resolves the issuer or title differently). It stays that document, never a second copy of it
+            same = self.store.with_content(doc.content_hash)
+            if same is not None:
+                log.info("%s: same text as stored %s (read now as %s); kept under %s", source, same, doc.id, same)
+                doc = replace(doc, id=same)
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")

@@ -145,6 +145,12 @@ class Store:
                 return _summary(doc_id, meta), int(meta.get("n_passages") or 0)
         return None
 
+    def with_content(self, content_hash: str) -> str | None:
+        """The id of the listed document whose text is exactly this one (its content hash), if any."""
+        got = self.documents.get(where={"content_hash": content_hash}, include=["metadatas"], limit=5)
+        return next((i for i, m in zip(got["ids"], got["metadatas"]) if m.get("version") and not m.get("pending")),
+                    None)
+
     # writes ----------------------------------------------------------------------
     def remember_file(self, doc_id: str, file_key: str) -> None:
         meta = self.record(doc_id)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,21 @@ def test_a_real_sigkill_during_ingest_then_a_rerun_equals_a_clean_ingest(tmp_pat
         assert seen["rows"].get(doc_id) == expected["rows"][doc_id]
     assert _ingest(data, cache, files).returncode == 0
     assert _state(data, cache) == expected
+
+
+def test_a_newer_reader_giving_the_same_text_another_id_keeps_the_stored_document(engine, monkeypatch):
+    """An upgrade that resolves the issuer or title differently must not add the same document a second time."""
+    import index.build as build
+
+    first = engine.add_bytes(plan("CÔNG ĐOÀN CƠ SỞ", "giải bóng đá"), "ke-hoach.txt")
+    parse = build.parse_document
+
+    def newer_reader(text, source, ocr_confidence=None):
+        doc = parse(text, source, ocr_confidence=ocr_confidence)
+        return replace(doc, id=doc.id + "-read-anew")
+
+    monkeypatch.setattr(build, "parse_document", newer_reader)
+    monkeypatch.setattr(build, "_CODE_STAMP", b"a newer ingest code")   # the upgrade re-reads every file
+    again = engine.add_bytes(plan("CÔNG ĐOÀN CƠ SỞ", "giải bóng đá"), "ke-hoach.txt")
+    assert again.doc_id == first.doc_id and again.status in ("updated", "unchanged")
+    assert [d.id for d in engine.documents()] == [first.doc_id]
