@@ -115,7 +115,7 @@ def test_hints_after_a_change_equal_a_full_rebuild(tmp_path):
     from index.hints import Hints
 
     texts = [p.read_text(encoding="utf-8") for p in seed_files()]
-    meta = SimpleNamespace(doc_type=None, number=None, title=None)
+    meta = SimpleNamespace(doc_type=None, number=None, title=None, place=None, issuer=None)
     docs = [SimpleNamespace(id=f"d{i}", name=f"văn bản {i}", meta=meta) for i in range(len(texts))]
 
     def rows(which: dict[str, str]):
