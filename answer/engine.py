@@ -39,6 +39,7 @@ from answer.followup import MAX_HISTORY, read, smalltalk
 from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
+from answer.status import with_status
 from core.errors import Ambiguous, BadQuery, IngestError, NotFound
 from core.settings import Settings
 from core.text import MAX_QUESTION, fold
@@ -48,6 +49,7 @@ from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning
 from index.store import CHANGES_KEPT_S, Store
+from index.validity import validities, with_validity
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
 
@@ -159,6 +161,7 @@ class Engine:
         answer = self._facts(turn.searched, filters)
         if answer is None:
             answer = self._compose(turn.searched, filters, frozenset({"list"}) if turn.other_unit else frozenset())
+        answer = with_status(answer, self.searcher.view.docs)   # a replaced or ended document says so
         return replace(answer, question=question, followup=turn.followup)
 
     def _compose(self, query: str, filters: Filters | None, also: frozenset[str] = frozenset()) -> Answer:
@@ -216,7 +219,7 @@ class Engine:
         return [s.heading for s in body if s.level == top][:12]
 
     def documents(self, filters: Filters | None = None) -> list[DocumentSummary]:
-        docs = self.store.list_documents()
+        docs = with_validity(self.store.list_documents(), self.searcher.today())
         if filters is not None:
             docs = [d for d in docs if filters.matches(d)]
         return sorted(docs, key=lambda d: (d.meta.date or "", d.id), reverse=True)
@@ -226,7 +229,7 @@ class Engine:
         share raises Ambiguous with the candidates, never picks one."""
         doc = self.store.get_document(key)
         if doc is not None:
-            return doc
+            return self._with_validity(doc)
         wanted = fold(key).replace(" ", "")
         same = [d for d in self.store.list_documents()
                 if d.meta.number and fold(d.meta.number).replace(" ", "") == wanted]
@@ -236,7 +239,12 @@ class Engine:
         found = self.store.get_document(same[0].id) if same else None
         if found is None:
             raise NotFound(f"Không có văn bản '{key}'")
-        return found
+        return self._with_validity(found)
+
+    def _with_validity(self, doc: Document) -> Document:
+        """The document with its status and relations over the collection (index/validity.py)."""
+        found = validities(self.store.list_documents(), self.searcher.today())
+        return replace(doc, validity=found[doc.id]) if doc.id in found else doc
 
     def find_documents(self, key: str) -> list[DocumentSummary]:
         """What `/vanban <key>` means: the document with this id or number, else those a partial number names

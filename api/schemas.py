@@ -4,7 +4,7 @@ document fields)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -31,7 +31,8 @@ class DocumentRecord(Record):
         if isinstance(record, DocumentSummary):
             meta = record.meta
             return {**vars(meta), "id": record.id, "source": record.source, "name": record.name,
-                    "n_sections": record.n_sections, "ocr": meta.ocr_confidence is not None}
+                    "n_sections": record.n_sections, "ocr": meta.ocr_confidence is not None,
+                    **vars(record.validity)}   # status, dates and relations (index/validity.py)
         return record
 
 
@@ -42,6 +43,7 @@ class DocInfo(DocumentRecord):
     number: str | None = None
     date: str | None = None
     issuer: str | None = None
+    status: str = "unknown"
 
 
 class Result(Record):
@@ -70,6 +72,9 @@ class FiltersIn(BaseModel):
     issuer: str | None = Field(default=None, max_length=200, description="Cơ quan ban hành (một phần tên)")
     date_from: str | None = Field(default=None, description="Từ ngày (YYYY-MM-DD), tính cả ngày này")
     date_to: str | None = Field(default=None, description="Đến ngày (YYYY-MM-DD), tính cả ngày này")
+    status: Literal["in_force", "replaced", "term_ended", "unknown"] | None = Field(
+        default=None, description="Hiệu lực: in_force (còn hiệu lực), replaced (đã bị thay thế), "
+                                  "term_ended (hết nhiệm kỳ/giai đoạn), unknown (chưa rõ)")
 
     @field_validator("date_from", "date_to")
     @classmethod
@@ -86,7 +91,8 @@ class FiltersIn(BaseModel):
 
     def to_filters(self) -> Filters:
         return Filters(doc_type=self.type or None, year=self.year, doc_id=self.doc_id or None,
-                       issuer=self.issuer or None, date_from=self.date_from, date_to=self.date_to)
+                       issuer=self.issuer or None, date_from=self.date_from, date_to=self.date_to,
+                       status=self.status)
 
 
 class AskIn(BaseModel):
@@ -126,6 +132,13 @@ class AskOut(Record):
     reason: str = Field("", description="why it abstained, or which step answered")
 
 
+class LinkOut(Record):
+    """A related document: `doc_id` when it is in the index, else the reference as written (dangling)."""
+
+    text: str
+    doc_id: str | None = None
+
+
 class DocumentOut(DocumentRecord):
     id: str
     name: str
@@ -141,6 +154,17 @@ class DocumentOut(DocumentRecord):
     n_sections: int
     ocr: bool = False
     ocr_confidence: float | None = None
+    # validity (index/validity.py): dates are ISO days, or a year when the text gives a term ("2018")
+    status: str = "unknown"
+    valid_from: str | None = None
+    valid_to: str | None = None
+    replaces: list[LinkOut] = []
+    replaced_by: list[LinkOut] = []
+    amends: list[LinkOut] = []
+    amended_by: list[LinkOut] = []
+    implements: list[LinkOut] = []
+    implemented_by: list[LinkOut] = []
+    current: LinkOut | None = None   # the document in force to read instead, for a replaced or ended one
 
 
 class SectionOut(Record):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from answer.records import Answer
     from index.build import FileResult
     from index.records import Hit
-    from ingest.records import Document, DocumentSummary
+    from ingest.records import Document, DocumentSummary, Validity
 
 LIMIT = 4096
 _RESERVE = 64              # room for the tags re-opened and closed around a cut
@@ -169,6 +169,7 @@ def document_html(doc: Document) -> str:
              ("Người ký", m.signer), ("Tệp", doc.source)]
     rows.extend(f"{label}: {esc(value)}" for label, value in facts if value)
     rows.append(f"Mã: <code>{esc(doc.id)}</code>")
+    rows.extend(validity_lines(doc.validity))
     outline = [s for s in doc.sections if s.kind == "body" and s.heading]
     if outline:
         rows.append("")
@@ -177,6 +178,24 @@ def document_html(doc: Document) -> str:
         for s in outline:
             rows.append("    " * max(0, s.level - top) + esc(s.heading))
     return "\n".join(rows)
+
+
+_STATUS = {"in_force": "còn hiệu lực", "replaced": "đã bị thay thế", "term_ended": "đã hết nhiệm kỳ, giai đoạn"}
+_RELATIONS = (("replaces", "Thay thế"), ("replaced_by", "Được thay thế bởi"), ("amends", "Sửa đổi, bổ sung"),
+              ("amended_by", "Được sửa đổi, bổ sung bởi"), ("implements", "Thực hiện"),
+              ("implemented_by", "Được thực hiện bởi"))
+
+
+def validity_lines(v: Validity) -> list[str]:
+    """Hiệu lực and the related documents; one in the index is opened with its /vanban command."""
+    rows = [f"Hiệu lực: {_STATUS[v.status]}"] if v.status in _STATUS else []
+    for field, label in _RELATIONS:
+        links = getattr(v, field)
+        if links:
+            rows.append(f"{label}: " + "; ".join(
+                f"{esc(link.text)} (/vanban <code>{esc(link.doc_id)}</code>)" if link.doc_id else esc(link.text)
+                for link in links))
+    return rows
 
 
 def upload_html(result: FileResult) -> str:

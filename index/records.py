@@ -17,6 +17,7 @@ class Filters:
     date_from: str | None = None   # ISO date, inclusive
     date_to: str | None = None     # ISO date, inclusive
     doc_id: str | None = None
+    status: str | None = None      # in_force | replaced | term_ended | unknown (index/validity.py)
 
     def is_empty(self) -> bool:
         return not any(v is not None for v in vars(self).values())
@@ -33,6 +34,7 @@ class Filters:
             not year or date.startswith(f"{year:04d}") or (not date and meta.inferred_year == year),
             not date_from or (bool(date) and date >= date_from),
             not date_to or (bool(date) and date <= date_to),
+            not self.status or doc.validity.status == self.status,
         ))
 
 

@@ -6,12 +6,14 @@ search never sees half an update and a change costs one document, not the corpus
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Late
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
+from index.validity import CURRENT_LIFT, present_tense, with_validity
 from ingest.records import DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ class Tuning:
     maxp: str = "rerank"
     maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
     maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
+    current_lift: float = CURRENT_LIFT   # in-force documents in a present-tense question (index/validity.py)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class View:
     # halves ~96k vectors at 208 laws (141 → 71 MB); cosines move by < 1e-3, and rerank reads a few hundred
     unit_vectors: np.ndarray
     unit_row: np.ndarray        # int per unit: the passage row it belongs to
+    day: dt.date | None = None  # the date the documents' validity was derived for (index/validity.py)
 
     @property
     def size(self) -> int:
@@ -181,6 +186,7 @@ class Searcher:
         self._embedder_threads = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
                                                     thread_name_prefix="sotay-query")
         self.view = View.empty(embedder.dim)
+        self.today: Callable[[], dt.date] = dt.date.today   # validity is derived for this day; tests pin it
         self.reload()
 
     def reload(self) -> None:
@@ -195,8 +201,8 @@ class Searcher:
         lexical = _load_lexical(self.lexical_dir, key, len(items))
         fresh = lexical is None
         vectors = self._vectors_of(items)
-        view = View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
-                                                      self._units_of(items, vectors))
+        view = self._dated(View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
+                                                                  self._units_of(items, vectors)))
         hints = None if fresh else Hints.load(self.lexical_dir / key / HINTS_FILE, docs.values())
         if hints is None:
             hints = Hints.build(view.passages, docs.values())
@@ -216,12 +222,28 @@ class Searcher:
             vectors = self._vectors_of(items)
             docs = {d.id: d for d in self.store.list_documents(doc_ids)}
             old, changed = self.view, set(doc_ids)
-            view = old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors))
+            view = self._dated(old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors)))
             removed = [p.text for p, d in zip(old.passages, old.doc_of_row) if d in changed]
             hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values())
             with self._lock:
                 self.view, self.hints = view, hints
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
+
+    def _dated(self, view: View) -> View:
+        """The view with every document's validity derived for today: a document that arrived may change
+        another's status (a law that replaces it), so all are derived again, a few ms for hundreds."""
+        today = self.today()
+        return replace(view, docs={d.id: d for d in with_validity(view.docs.values(), today)}, day=today)
+
+    def current(self) -> View:
+        """The view, its validity derived again once the date has changed (a term ends on a new year)."""
+        view = self.view
+        if view.day != self.today():
+            with self._apply_lock:
+                if self.view.day != self.today():
+                    self.view = self._dated(self.view)
+                view = self.view
+        return view
 
     def _vectors_of(self, items: list[StoredPassage]) -> list[np.ndarray | None]:
         """Written vectors, from the shared embedding cache, else from Chroma (a replica on another machine)."""
@@ -269,7 +291,7 @@ class Searcher:
         return self.view.passages
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
-        view = self.view
+        view = self.current()
         ranked = self.rank(query, filters, view)
         return [view.hit(pid, score) for pid, score in ranked[offset:offset + k]]
 
@@ -294,19 +316,22 @@ class Searcher:
             if vector is not None:
                 dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
-        ranked = self._fuse(view, lexical, dense, weight, plan.named)
+        in_force: frozenset[str] = frozenset()
+        if tuning.current_lift and present_tense(query):
+            in_force = frozenset(d for d, doc in view.docs.items() if doc.validity.status == "in_force")
+        ranked = self._fuse(view, lexical, dense, weight, plan.named, in_force=in_force)
         defining: frozenset[str] = frozenset()
         if plan.term and tuning.defined_boost:
             # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
             defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
                                  if defines(view.passages[view.position[pid]].text, plan.term))
             if defining:
-                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining)
+                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, in_force)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
             refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
                                       weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named,
-                                      defining))
+                                      defining, in_force))
             head.sort(key=refused.__getitem__, reverse=True)
             # the rest keeps its order below the rescored head
             floor = refused[head[-1]] if head else 0.0
@@ -315,7 +340,8 @@ class Searcher:
         return ranked
 
     def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
-              named: frozenset[str], defining: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+              named: frozenset[str], defining: frozenset[str] = frozenset(),
+              in_force: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
@@ -327,6 +353,9 @@ class Searcher:
             fused = fuse.lifted(fused, in_named, self.tuning.named_boost)
         if defining:
             fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
+        if in_force:   # documents in force, for a question about now (index/validity.py)
+            fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in in_force,
+                                self.tuning.current_lift)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray | None:

@@ -8,6 +8,7 @@ from core.text import slug
 from ingest.clean import clean
 from ingest.meta import RECIPIENTS, SIGN_ROLE, build_meta, inferred_year, organisation, parse_closing, parse_header
 from ingest.records import DocMeta, Document, Section
+from ingest.relations import with_relations
 from ingest.sections import split_sections
 
 CLOSING_HEADING = "Nơi nhận và chữ ký"
@@ -58,6 +59,8 @@ def parse_document(text: str, source: str, ocr_confidence: float | None = None) 
     meta = replace(build_meta(header, parse_closing(closing_lines)), ocr_confidence=ocr_confidence)
     meta = organisation(meta, "\n".join(lines[start:start + OPENING_LINES]))
     meta = inferred_year(meta, "\n".join(lines[:start + OPENING_LINES]))
+    opening = next((s.text for s in sections if s.kind == "preamble"), "")
+    meta = with_relations(meta, opening, "\n".join(lines[start:end]))
     return Document(
         id=document_id(meta, content_hash, header.get("organisations", ())), source=source, content_hash=content_hash,
         meta=meta, sections=tuple(sections),

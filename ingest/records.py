@@ -35,6 +35,49 @@ class DocMeta:
     # an undated document's year, read from its term or period ("nhiệm kỳ 2023 - 2028" → 2023); marked as
     # inferred by living here, not in `date`, and never part of the document's identity
     inferred_year: int | None = None
+    # read by ingest/relations.py: the documents this one names as replaced, amended or carried out, and
+    # its own validity as written: an ISO date ("có hiệu lực từ ngày …") or a year ("nhiệm kỳ 2018 - 2023")
+    references: tuple[Reference, ...] = ()
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Another document as this one names it: by number ("68/2014/QH13"), or by type and name (+ year)."""
+
+    kind: str                    # "replaces" | "amends" | "implements"
+    text: str                    # as written: "Luật Doanh nghiệp số 68/2014/QH13"
+    doc_type: str | None = None
+    number: str | None = None
+    name: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One end of a relation: a document in the index (`doc_id`), or a dangling reference (`doc_id` None)
+    that resolves by itself when the named document arrives."""
+
+    text: str                    # the other document's name when resolved, else the reference as written
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Validity:
+    """Whether a document is in force, derived over the whole collection (index/validity.py): its own
+    term or dates and the other documents that name it. Never stored: a later document changes it."""
+
+    status: str = "unknown"      # "in_force" | "replaced" | "term_ended" | "unknown"
+    valid_from: str | None = None
+    valid_to: str | None = None
+    replaces: tuple[Link, ...] = ()
+    replaced_by: tuple[Link, ...] = ()
+    amends: tuple[Link, ...] = ()
+    amended_by: tuple[Link, ...] = ()
+    implements: tuple[Link, ...] = ()
+    implemented_by: tuple[Link, ...] = ()
+    current: Link | None = None  # the document to read instead of a replaced or ended one, when there is one
 
 
 @dataclass(frozen=True)
@@ -44,6 +87,7 @@ class Document:
     content_hash: str
     meta: DocMeta
     sections: tuple[Section, ...] = field(default=())
+    validity: Validity = Validity()   # filled in by the engine when the document is read, never stored
 
     @property
     def name(self) -> str:
@@ -65,16 +109,18 @@ class Document:
 
     def summary(self) -> DocumentSummary:
         return DocumentSummary(id=self.id, source=self.source, name=self.name, meta=self.meta,
-                               n_sections=len(self.sections))
+                               n_sections=len(self.sections), validity=self.validity)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["name"] = self.name
+        del d["validity"]
         return d
 
     @staticmethod
     def from_dict(d: dict) -> "Document":
-        meta = DocMeta(**{**d["meta"], "recipients": tuple(d["meta"].get("recipients") or ())})
+        meta = DocMeta(**{**d["meta"], "recipients": tuple(d["meta"].get("recipients") or ()),
+                          "references": tuple(Reference(**r) for r in d["meta"].get("references") or ())})
         sections = tuple(
             Section(**{**s, "heading_path": tuple(s["heading_path"]), "footnotes": tuple(s.get("footnotes") or ())})
             for s in d.get("sections", ())
@@ -91,6 +137,7 @@ class DocumentSummary:
     name: str
     meta: DocMeta
     n_sections: int
+    validity: Validity = Validity()   # index/validity.py, over the whole collection
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         rows = [{"passage_id": h.passage_id, "doc_id": h.doc_id, "section_id": h.section_id, "score": h.score,
                  "citation": h.citation, "heading_path": list(h.heading_path), "text": h.text,
                  "document": h.document.name, "doc_type": h.document.meta.doc_type,
-                 "date": h.document.meta.date} for h in hits]
+                 "date": h.document.meta.date, "status": h.document.validity.status} for h in hits]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     if not hits:
@@ -157,7 +157,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
 def _filters(args: argparse.Namespace):
     from index.records import Filters
 
-    return Filters(doc_type=args.type, year=args.year)
+    return Filters(doc_type=args.type, year=args.year, status=getattr(args, "status", None))
 
 
 def _write(output: str | None, text: str) -> None:
@@ -274,6 +274,9 @@ def _with_help(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def _filter_options(s: argparse.ArgumentParser, example: str) -> None:
     s.add_argument("--type", help=f"chỉ lấy loại văn bản này{example}")
     s.add_argument("--year", type=int, help="chỉ lấy văn bản của năm này")
+    s.add_argument("--status", choices=("in_force", "replaced", "term_ended", "unknown"),
+                   help="chỉ lấy văn bản có hiệu lực này: in_force còn hiệu lực, replaced đã bị thay thế, "
+                        "term_ended hết nhiệm kỳ/giai đoạn, unknown chưa rõ")
 
 
 def main(argv: list[str] | None = None) -> int:

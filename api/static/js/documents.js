@@ -1,6 +1,7 @@
 /* Trang "Văn bản": danh sách, bộ lọc lấy từ danh sách, và một văn bản với mục lục. Nút "Xóa" chỉ hiện khi đã
  * nhập khóa quản trị (ô "Quản trị" của trang); xóa được xác nhận ngay trong danh sách, không bằng hộp thoại. */
-import { $, h, showError, errText, docHref, formatDate, docMetaLine, isScanned, SCANNED_NOTE } from "./dom.js";
+import { $, h, showError, errText, docHref, formatDate, docMetaLine, isScanned, SCANNED_NOTE, STATUS_LABEL }
+  from "./dom.js";
 import { api } from "./api.js";
 import { storedKey, bindKeyForm, keyError } from "./key.js";
 
@@ -179,6 +180,31 @@ function renderMeta(doc) {
   meta.forEach((m) => {
     if (m[1]) el.docMeta.appendChild(h("div", null, [h("dt", { text: m[0] }), h("dd", { text: m[1] })]));
   });
+  const validity = validityText(doc);
+  if (validity) el.docMeta.appendChild(h("div", null, [h("dt", { text: "Hiệu lực" }), h("dd", { text: validity })]));
+  const rows = RELATIONS.concat(doc.current && doc.status === "term_ended" ? [["current", "Văn bản hiện hành"]] : []);
+  rows.forEach((r) => {
+    const links = r[0] === "current" ? [doc.current] : (doc[r[0]] || []);
+    if (!links.length) return;
+    const items = [];
+    links.forEach((l, i) => {
+      if (i) items.push("; ");
+      // văn bản có trong kho: liên kết; chưa có: tên như văn bản ghi, không liên kết
+      items.push(l.doc_id ? h("a", { href: docHref(l.doc_id), className: "rel-link", text: l.text }) : l.text);
+    });
+    el.docMeta.appendChild(h("div", { className: "rel-" + r[0] }, [h("dt", { text: r[1] }), h("dd", null, items)]));
+  });
+}
+
+const RELATIONS = [["replaces", "Thay thế"], ["replaced_by", "Được thay thế bởi"], ["amends", "Sửa đổi, bổ sung"],
+  ["amended_by", "Được sửa đổi, bổ sung bởi"], ["implements", "Thực hiện"], ["implemented_by", "Được thực hiện bởi"]];
+
+/** "Đã hết nhiệm kỳ, giai đoạn (2018 – 2023)", "Còn hiệu lực (từ 01/01/2021)". */
+function validityText(doc) {
+  const label = STATUS_LABEL[doc.status] || "";
+  const from = formatDate(doc.valid_from), to = formatDate(doc.valid_to);   // ngày, hoặc năm của nhiệm kỳ
+  const span = from && to ? from + " – " + to : from ? "từ " + from : to ? "đến " + to : "";
+  return [label, span ? "(" + span + ")" : ""].filter(Boolean).join(" ");
 }
 
 function sectionNode(s, depth) {

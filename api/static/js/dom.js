@@ -47,8 +47,14 @@ export function docMetaLine(doc) {
   if (doc.number) bits.push("số " + doc.number);
   if (doc.date) bits.push("ngày " + formatDate(doc.date));
   if (doc.issuer) bits.push(doc.issuer);
+  if (STATUS_NOTE[doc.status]) bits.push(STATUS_NOTE[doc.status]);
   return bits.join(" · ");
 }
+
+/** Hiệu lực (index/validity.py): chỉ nói khi văn bản không còn là văn bản hiện hành. */
+export const STATUS_NOTE = { replaced: "đã bị thay thế", term_ended: "đã hết nhiệm kỳ, giai đoạn" };
+export const STATUS_LABEL = { in_force: "Còn hiệu lực", replaced: "Đã bị thay thế", term_ended: "Đã hết nhiệm kỳ, giai đoạn",
+  unknown: "" };
 
 /** Văn bản nạp qua OCR (ảnh, PDF quét): metadata có ocr / ocr_confidence. */
 export function isScanned(doc) {

@@ -70,7 +70,7 @@ function route() {
 }
 
 $("search-form").addEventListener("submit", (ev) => { ev.preventDefault(); submitSearch(); });
-[$("f-type"), $("f-year")].forEach((s) => {
+[$("f-type"), $("f-year"), $("f-status")].forEach((s) => {
   s.addEventListener("change", () => {
     s.dataset.want = s.value;
     if ($("q").value.trim()) submitSearch();

@@ -8,7 +8,7 @@ import { historyFor, remember, forget } from "./conversation.js";
 
 const PAGE = 10;
 const el = {
-  q: $("q"), btn: $("search-btn"), type: $("f-type"), year: $("f-year"),
+  q: $("q"), btn: $("search-btn"), type: $("f-type"), year: $("f-year"), validity: $("f-status"),
   examples: $("examples"), status: $("search-status"), error: $("search-error"), results: $("results"),
   passages: $("passages"), passagesTitle: $("passages-title"), list: $("passage-list"),
   more: $("more-btn"), moreStatus: $("more-status"),
@@ -18,7 +18,8 @@ const el = {
 export const search = { lastKey: null, seq: 0, terms: null, offset: 0 };
 
 export function searchKey(params) {
-  return [(params.get("q") || "").trim(), params.get("type") || "", params.get("year") || ""].join("|");
+  return [(params.get("q") || "").trim(), params.get("type") || "", params.get("year") || "",
+    params.get("status") || ""].join("|");
 }
 
 function currentParams() {
@@ -26,6 +27,7 @@ function currentParams() {
   p.set("q", el.q.value.trim());
   if (el.type.value) p.set("type", el.type.value);
   if (el.year.value) p.set("year", el.year.value);
+  if (el.validity.value) p.set("status", el.validity.value);
   return p;
 }
 
@@ -47,6 +49,7 @@ function filterBody(params) {
   const f = {};
   if (params.get("type")) f.type = params.get("type");
   if (params.get("year")) f.year = parseInt(params.get("year"), 10);
+  if (params.get("status")) f.status = params.get("status");
   return Object.keys(f).length ? f : null;
 }
 
@@ -57,6 +60,7 @@ function searchUrl(params, offset) {
   if (offset) p.set("offset", String(offset));
   if (params.get("type")) p.set("type", params.get("type"));
   if (params.get("year")) p.set("year", params.get("year"));
+  if (params.get("status")) p.set("status", params.get("status"));
   return "/search?" + p.toString();
 }
 
@@ -88,6 +92,7 @@ export function runSearch(params, force) {
   el.q.value = q;
   setSelect(el.type, params.get("type") || "");
   setSelect(el.year, params.get("year") || "");
+  el.validity.value = params.get("status") || "";
   if (!q) return;
   if (!force && key === search.lastKey) return;
   search.lastKey = key;
