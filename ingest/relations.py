@@ -43,11 +43,13 @@ _CARRIES_OUT_IN = re.compile(r"\b(?:thực hiện|triển khai|căn cứ)\b", re
 _OWN_VERB = re.compile(r"\b(?:xây dựng|ban hành|báo cáo)\b")
 _CLAUSES = re.compile(r"(?<=[;])\s*|(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])|\n")
 
-_SELF_EFFECT = re.compile(
-    r"\bnày có hiệu lực(?: thi hành)?(?: kể)? từ ngày\s+(?:(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|"
-    r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})|(ký|ban hành))", re.I)
-_UNTIL = re.compile(r"\bnày có hiệu lực(?: thi hành)?\b[^.;\n]{0,60}?\bđến (?:hết )?ngày\s+"
-                    r"(?:(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))", re.I)
+# the document's own effect clause, opening a line or a sentence: "1. Luật này có hiệu lực thi hành từ ngày …";
+# not "… trước ngày Luật này có hiệu lực thi hành thì được tiếp tục thực hiện đến hết ngày …" (a transition)
+_OWN_CLAUSE = rf"(?:^|(?<=\. ))[-+•\s]*(?:\d+\.\s*)?(?:{_TYPES}|Văn bản|Quy chế)\s+này có hiệu lực(?: thi hành)?"
+_DAY = r"(?:(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))"
+_SELF_EFFECT = re.compile(rf"{_OWN_CLAUSE}(?: kể)? từ ngày\s+(?:{_DAY}|(ký|ban hành))", re.I | re.M)
+_UNTIL = re.compile(rf"{_OWN_CLAUSE}(?:(?: kể)? từ ngày\s+(?:{_DAY}|ký|ban hành))?\s+đến (?:hết )?ngày\s+{_DAY}",
+                    re.I | re.M)
 TERM = re.compile(r"(?:nhiệm kỳ|giai đoạn|thời kỳ)\s*\(?\s*((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)", re.I)
 
 
@@ -153,7 +155,7 @@ def effective(text: str, date: str | None) -> tuple[str | None, str | None]:
         g = m.groups()
         start = date if g[6] else iso_date(g[0], g[1], g[2]) if g[0] else iso_date(g[3], g[4], g[5])
     if (m := _UNTIL.search(text)):
-        g = m.groups()
+        g = m.groups()[-6:]
         end = iso_date(g[0], g[1], g[2]) if g[0] else iso_date(g[3], g[4], g[5])
     return start, end
 

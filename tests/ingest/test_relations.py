@@ -122,3 +122,11 @@ def test_every_law_of_the_haystack_parses_with_relations():
         doc = law(name)
         assert doc.meta.valid_from is None or len(doc.meta.valid_from) == 10, (name, doc.meta.valid_from)
         assert all(r.number or r.name for r in doc.meta.references), name
+
+
+def test_a_transition_that_runs_to_a_date_does_not_end_the_law():
+    # "… trước ngày Luật này có hiệu lực thi hành thì được tiếp tục thực hiện đến hết ngày 31 tháng 12 năm 2021"
+    architecture = law("Luat-Kien-truc-2019-384114.txt")
+    assert (architecture.meta.valid_from, architecture.meta.valid_to) == ("2020-07-01", None)
+    identity = law("Luat-Can-cuoc-cong-dan-2014-259782.txt")
+    assert (identity.meta.valid_from, identity.meta.valid_to) == ("2016-01-01", None)
