@@ -231,7 +231,8 @@ class Searcher:
 
     def _dated(self, view: View) -> View:
         """The view with every document's validity derived for today: a document that arrived may change
-        another's status (a law that replaces it), so all are derived again, a few ms for hundreds."""
+        another's status (a law that replaces it), so all are derived again: 30-40 ms at the 208 laws (measured
+        on the loaded 2-core machine), on the writer's path, and once a day by the first query after midnight."""
         today = self.today()
         return replace(view, docs={d.id: d for d in with_validity(view.docs.values(), today)}, day=today)
 
@@ -241,7 +242,9 @@ class Searcher:
         if view.day != self.today():
             with self._apply_lock:
                 if self.view.day != self.today():
-                    self.view = self._dated(self.view)
+                    dated = self._dated(self.view)
+                    with self._lock:
+                        self.view = dated
                 view = self.view
         return view
 

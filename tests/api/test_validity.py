@@ -176,3 +176,35 @@ def test_the_bot_card_shows_the_relations(engine, with_2020):
     assert f"Được thay thế bởi: Luật Doanh nghiệp số 59/2020/QH14 (/vanban <code>{new.id}</code>)" in card
     report = next(d for d in engine.documents() if d.meta.doc_type == "Báo cáo")
     assert "Thực hiện: Nghị quyết số 03/NQ-TLĐ;" in fmt.document_html(engine.document(report.id))
+
+
+def test_the_document_page_links_the_replacing_and_replaced_laws(base, with_2020):
+    """In Debian's headless Chromium: the 2014 law's page says it is replaced and links the 2020 law, whose page
+    links back; the report's page shows the dangling resolution as text, not a link."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.api.test_browser import CHROMIUM, CHROMIUM_ARGS
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    old_id = with_2020[0]["id"]
+    new = doc_by_number(base, "59/2020/QH14")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/#doc/{old_id}")
+        meta = page.locator("#doc-meta")
+        sync_api.expect(meta).to_contain_text("Đã bị thay thế (01/07/2015 – 01/01/2021)", timeout=30_000)
+        link = page.locator(".rel-replaced_by a")
+        sync_api.expect(link).to_have_text("Luật Doanh nghiệp số 59/2020/QH14")
+        link.click()
+        sync_api.expect(page.locator("#doc-title")).to_have_text("Luật Doanh nghiệp số 59/2020/QH14", timeout=30_000)
+        assert page.url.endswith(f"#doc/{new['id']}")
+        sync_api.expect(page.locator(".rel-replaces a")).to_have_attribute("href", f"#doc/{old_id}")
+        report = next(d for d in get(base, "/documents").json() if d["doc_type"] == "Báo cáo")
+        page.goto(f"{base}/#doc/{report['id']}")
+        implements = page.locator(".rel-implements dd")
+        sync_api.expect(implements).to_contain_text("Nghị quyết số 03/NQ-TLĐ", timeout=30_000)
+        assert implements.locator("a").count() == 0
+        browser.close()
+    assert errors == []
