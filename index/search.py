@@ -28,7 +28,7 @@ from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
-from index.validity import CURRENT_LIFT, present_tense, with_validity
+from index.validity import CURRENT_LIFT, OUTDATED, present_tense, with_validity
 from ingest.records import DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class Tuning:
     maxp: str = "rerank"
     maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
     maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
-    current_lift: float = CURRENT_LIFT   # in-force documents in a present-tense question (index/validity.py)
+    current_lift: float = CURRENT_LIFT   # documents not out of date, in a present-tense question (index/validity.py)
 
 
 @dataclass(frozen=True)
@@ -319,22 +319,22 @@ class Searcher:
             if vector is not None:
                 dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
-        in_force: frozenset[str] = frozenset()
+        current_docs: frozenset[str] = frozenset()   # not known to be out of date (index/validity.py)
         if tuning.current_lift and present_tense(query):
-            in_force = frozenset(d for d, doc in view.docs.items() if doc.validity.status == "in_force")
-        ranked = self._fuse(view, lexical, dense, weight, plan.named, in_force=in_force)
+            current_docs = frozenset(d for d, doc in view.docs.items() if doc.validity.status not in OUTDATED)
+        ranked = self._fuse(view, lexical, dense, weight, plan.named, current_docs=current_docs)
         defining: frozenset[str] = frozenset()
         if plan.term and tuning.defined_boost:
             # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
             defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
                                  if defines(view.passages[view.position[pid]].text, plan.term))
             if defining:
-                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, in_force)
+                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, current_docs)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
             refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
                                       weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named,
-                                      defining, in_force))
+                                      defining, current_docs))
             head.sort(key=refused.__getitem__, reverse=True)
             # the rest keeps its order below the rescored head
             floor = refused[head[-1]] if head else 0.0
@@ -344,7 +344,7 @@ class Searcher:
 
     def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
               named: frozenset[str], defining: frozenset[str] = frozenset(),
-              in_force: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+              current_docs: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
@@ -356,8 +356,8 @@ class Searcher:
             fused = fuse.lifted(fused, in_named, self.tuning.named_boost)
         if defining:
             fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
-        if in_force:   # documents in force, for a question about now (index/validity.py)
-            fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in in_force,
+        if current_docs:   # documents not out of date, for a question about now (index/validity.py)
+            fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in current_docs,
                                 self.tuning.current_lift)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
