@@ -137,8 +137,12 @@ def test_an_answer_from_the_2014_law_says_it_is_replaced(base, with_2020):
     assert answer["found"]
     assert answer["answer"].startswith("Lưu ý: Luật Doanh nghiệp số 68/2014/QH13 đã được thay thế bởi "
                                        "Luật Doanh nghiệp số 59/2020/QH14 từ ngày 01/01/2021.")
+    # unfiltered, the law in force is quoted first; the 2014 law, quoted after it, still carries its note
     plain = httpx.post(base + "/ask", json={"question": FOUNDING}, timeout=60).json()
-    assert not plain["answer"].startswith("Lưu ý")   # the answer from the law in force needs no note
+    cited = [c["doc_id"] for c in plain["citations"]]
+    assert cited[0] == doc_by_number(base, "59/2020/QH14")["id"]
+    assert plain["answer"].startswith("Lưu ý: Luật Doanh nghiệp số 68/2014/QH13") == (old_id in cited)
+    assert plain["answer"].count("Lưu ý") == (old_id in cited)   # one note, for the replaced law only
 
 
 def test_an_answer_from_the_ended_programme_says_so_and_names_the_current_one(base):
