@@ -186,14 +186,16 @@ _RELATIONS = (("replaces", "Thay thế"), ("replaced_by", "Được thay thế b
               ("implemented_by", "Được thực hiện bởi"))
 
 
-def validity_lines(v: Validity) -> list[str]:
-    """Hiệu lực and the related documents; one in the index is opened with its /vanban command."""
+def validity_lines(v: Validity, html: bool = True) -> list[str]:
+    """Hiệu lực and the related documents; one in the index is opened with its /vanban command. `html`: Telegram's
+    markup, else plain text (Zalo)."""
+    mark, code = (esc, "<code>{}</code>") if html else (str, "{}")
     rows = [f"Hiệu lực: {_STATUS[v.status]}"] if v.status in _STATUS else []
     for field, label in _RELATIONS:
         links = getattr(v, field)
         if links:
             rows.append(f"{label}: " + "; ".join(
-                f"{esc(link.text)} (/vanban <code>{esc(link.doc_id)}</code>)" if link.doc_id else esc(link.text)
+                f"{mark(link.text)} (/vanban {code.format(mark(link.doc_id))})" if link.doc_id else mark(link.text)
                 for link in links))
     return rows
 

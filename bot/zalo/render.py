@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts as t
 from bot.core import ANSWER, NOT_FOUND, SHORT, Page, Reply
-from bot.format import excerpt, passage_url, vn_date
+from bot.format import excerpt, passage_url, validity_lines, vn_date
 from bot.split import pack, units
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def document_text(doc: Document) -> str:
     facts = [("Trích yếu", m.title), ("Loại văn bản", m.doc_type), ("Số, ký hiệu", m.number),
              ("Ngày ban hành", vn_date(m.date)), ("Cơ quan ban hành", m.issuer), ("Người ký", m.signer)]
     rows += [f"{label}: {value}" for label, value in facts if value]
+    rows += validity_lines(doc.validity, html=False)   # hiệu lực and related documents, as on Telegram
     outline = [s for s in doc.sections if s.kind == "body" and s.heading]
     if outline:
         top = min(s.level for s in outline)

@@ -212,3 +212,11 @@ def test_the_document_page_links_the_replacing_and_replaced_laws(base, with_2020
         assert implements.locator("a").count() == 0
         browser.close()
     assert errors == []
+
+
+def test_the_zalo_card_shows_the_relations_as_plain_text(engine, with_2020):
+    from bot.zalo.render import document_text
+    old_id = with_2020[0]["id"]
+    new = next(d for d in engine.documents() if d.meta.number == "59/2020/QH14")
+    card = document_text(engine.document(old_id))
+    assert f"Được thay thế bởi: Luật Doanh nghiệp số 59/2020/QH14 (/vanban {new.id})" in card and "<" not in card
