@@ -60,7 +60,7 @@ class Tuning:
     maxp: str = "rerank"
     maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
     maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
-    current_lift: float = CURRENT_LIFT   # documents not out of date, in a present-tense question (index/validity.py)
+    current_lift: float = CURRENT_LIFT   # outdated documents step down this much for a question about now
 
 
 @dataclass(frozen=True)
@@ -319,22 +319,22 @@ class Searcher:
             if vector is not None:
                 dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
-        current_docs: frozenset[str] = frozenset()   # not known to be out of date (index/validity.py)
+        outdated: frozenset[str] = frozenset()   # replaced or ended documents (index/validity.py)
         if tuning.current_lift and present_tense(query):
-            current_docs = frozenset(d for d, doc in view.docs.items() if doc.validity.status not in OUTDATED)
-        ranked = self._fuse(view, lexical, dense, weight, plan.named, current_docs=current_docs)
+            outdated = frozenset(d for d, doc in view.docs.items() if doc.validity.status in OUTDATED)
+        ranked = self._fuse(view, lexical, dense, weight, plan.named, outdated=outdated)
         defining: frozenset[str] = frozenset()
         if plan.term and tuning.defined_boost:
             # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
             defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
                                  if defines(view.passages[view.position[pid]].text, plan.term))
             if defining:
-                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, current_docs)
+                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, outdated)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
             refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
                                       weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named,
-                                      defining, current_docs))
+                                      defining, outdated))
             head.sort(key=refused.__getitem__, reverse=True)
             # the rest keeps its order below the rescored head
             floor = refused[head[-1]] if head else 0.0
@@ -344,7 +344,7 @@ class Searcher:
 
     def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
               named: frozenset[str], defining: frozenset[str] = frozenset(),
-              current_docs: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+              outdated: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
@@ -356,9 +356,9 @@ class Searcher:
             fused = fuse.lifted(fused, in_named, self.tuning.named_boost)
         if defining:
             fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
-        if current_docs:   # documents not out of date, for a question about now (index/validity.py)
-            fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in current_docs,
-                                self.tuning.current_lift)
+        if outdated:   # a question about now: the documents in force keep their scores, outdated ones step down
+            fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in outdated,
+                                -self.tuning.current_lift)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray | None:

@@ -19,10 +19,11 @@ from ingest.relations import number_key
 
 STATUSES = ("in_force", "replaced", "term_ended", "unknown")
 OUTDATED = frozenset({"replaced", "term_ended"})
-# A present-tense question lifts the passages of documents not known to be out of date (in force, or unknown:
-# a report states no validity and is not stale for it) by this much on the fused scores (the lexical leg
-# scaled to 1, dense .3), so a replaced law or an ended term's programme loses only a near tie. Measured over
-# HTTP on the dev sets (README); enough to put Luật Doanh nghiệp 2020 above its near-identical 2014 text.
+# For a present-tense question the passages of outdated documents (replaced, or their term over) step down by
+# this much on the fused scores (the lexical leg scaled to 1, dense .3): they lose near ties only, and the other
+# documents' scores are untouched (a corpus with nothing outdated ranks and answers exactly as before; a report
+# of unknown validity is not stale for it). Measured on the dev sets (README); enough to put Luật Doanh nghiệp
+# 2020 above its near-identical 2014 text.
 CURRENT_LIFT = 0.05
 # the words of a question about the past: no lift then ("nhiệm kỳ trước", "năm 2019", "giai đoạn 2018-2023")
 _PAST = re.compile(r"\b(?:truoc day|truoc kia|nhiem ky truoc|khoa truoc|giai doan truoc|nam truoc|nam ngoai|"
