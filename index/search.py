@@ -28,7 +28,7 @@ from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
-from index.validity import CURRENT_LIFT, OUTDATED, present_tense, with_validity
+from index.validity import OUTDATED, OUTDATED_STEP, present_tense, with_validity
 from ingest.records import DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class Tuning:
     maxp: str = "rerank"
     maxp_depth: int = MAXP_DEPTH       # rerank: how many of the fused ranking's head are rescored
     maxp_weight: float | None = MAXP_WEIGHT   # rerank: the dense weight when rescoring (None: as fused)
-    current_lift: float = CURRENT_LIFT   # outdated documents step down this much for a question about now
+    outdated_step: float = OUTDATED_STEP   # outdated documents step down this much for a question about now
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ class Searcher:
                 dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
         outdated: frozenset[str] = frozenset()   # replaced or ended documents (index/validity.py)
-        if tuning.current_lift and present_tense(query):
+        if tuning.outdated_step and present_tense(query):
             outdated = frozenset(d for d, doc in view.docs.items() if doc.validity.status in OUTDATED)
         ranked = self._fuse(view, lexical, dense, weight, plan.named, outdated=outdated)
         defining: frozenset[str] = frozenset()
@@ -358,7 +358,7 @@ class Searcher:
             fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
         if outdated:   # a question about now: the documents in force keep their scores, outdated ones step down
             fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in outdated,
-                                -self.tuning.current_lift)
+                                -self.tuning.outdated_step)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray | None:
