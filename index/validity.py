@@ -25,14 +25,16 @@ OUTDATED = frozenset({"replaced", "term_ended"})
 # of unknown validity is not stale for it). Measured on the dev sets (README); enough to put Luật Doanh nghiệp
 # 2020 above its near-identical 2014 text.
 OUTDATED_STEP = 0.05
-# the words of a question about the past: no lift then ("nhiệm kỳ trước", "năm 2019", "giai đoạn 2018-2023")
+# the words of a question about the past: no step then ("nhiệm kỳ trước", "năm 2019", "giai đoạn 2018-2023").
+# Folded, "cu" and "tung" would also be "cụ thể", "cử" and "từng đơn vị": those two count only as written
 _PAST = re.compile(r"\b(?:truoc day|truoc kia|nhiem ky truoc|khoa truoc|giai doan truoc|nam truoc|nam ngoai|"
-                   r"cu|da het|het hieu luc|bi thay the|tung|(?:19|20)\d\d)\b")
+                   r"da het|het hieu luc|bi thay the|(?:19|20)\d\d)\b")
+_PAST_WRITTEN = re.compile(r"(?<![\wÀ-ỹ])(?:cũ|đã từng)(?![\wÀ-ỹ])", re.I)
 
 
 def present_tense(question: str) -> bool:
     """A question that names no year and no earlier period asks about what holds now."""
-    return not _PAST.search(fold(question))
+    return not (_PAST.search(fold(question)) or _PAST_WRITTEN.search(question))
 
 
 def _org(issuer: str | None) -> list[str]:

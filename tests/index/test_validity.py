@@ -106,7 +106,10 @@ def test_the_status_filter_reads_the_derived_status(docs):
     ("Chỉ tiêu của nhiệm kỳ trước là bao nhiêu?", False),
     ("Năm 2019 Lai Châu có bao nhiêu đoàn viên?", False),
     ("tỷ lệ cán bộ nữ giai đoạn 2018-2023", False),
-    ("quy dinh cu ve thanh lap cong ty", False),
+    ("quy định cũ về thành lập công ty", False),
+    ("Trong 5 năm thực hiện Nghị quyết 03 đã cử bao nhiêu lượt cán bộ đi đào tạo?", True),
+    ("chỉ tiêu cụ thể của từng đơn vị", True),
+    ("Luật Doanh nghiệp đã hết hiệu lực chưa?", False),
 ])
 def test_a_question_about_the_past_is_not_present_tense(question, now):
     assert present_tense(question) is now
