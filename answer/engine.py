@@ -49,7 +49,7 @@ from index.embed import EmbeddingCache, load_embedder
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning
 from index.store import CHANGES_KEPT_S, Store
-from index.validity import validities, with_validity
+from index.validity import validated, with_validity
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
 
@@ -229,7 +229,7 @@ class Engine:
         share raises Ambiguous with the candidates, never picks one."""
         doc = self.store.get_document(key)
         if doc is not None:
-            return self._with_validity(doc)
+            return validated(doc, self.store.list_documents(), self.searcher.today())
         wanted = fold(key).replace(" ", "")
         same = [d for d in self.store.list_documents()
                 if d.meta.number and fold(d.meta.number).replace(" ", "") == wanted]
@@ -239,12 +239,7 @@ class Engine:
         found = self.store.get_document(same[0].id) if same else None
         if found is None:
             raise NotFound(f"Không có văn bản '{key}'")
-        return self._with_validity(found)
-
-    def _with_validity(self, doc: Document) -> Document:
-        """The document with its status and relations over the collection (index/validity.py)."""
-        found = validities(self.store.list_documents(), self.searcher.today())
-        return replace(doc, validity=found[doc.id]) if doc.id in found else doc
+        return validated(found, self.store.list_documents(), self.searcher.today())   # index/validity.py
 
     def find_documents(self, key: str) -> list[DocumentSummary]:
         """What `/vanban <key>` means: the document with this id or number, else those a partial number names

@@ -10,10 +10,9 @@ import datetime as dt
 import logging
 import os
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Late
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,7 @@ from index.lexical import Lexical, fingerprint
 from index.maxp import max_pool, units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
-from index.validity import OUTDATED, OUTDATED_STEP, present_tense, with_validity
+from index.validity import OUTDATED_STEP, dated, outdated_docs
 from ingest.records import DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
@@ -186,7 +185,7 @@ class Searcher:
         self._embedder_threads = ThreadPoolExecutor(max_workers=os.cpu_count() or 1,
                                                     thread_name_prefix="sotay-query")
         self.view = View.empty(embedder.dim)
-        self.today: Callable[[], dt.date] = dt.date.today   # validity is derived for this day; tests pin it
+        self.today = dt.date.today   # validity (index/validity.py) is derived for this day; tests pin it
         self.reload()
 
     def reload(self) -> None:
@@ -201,8 +200,8 @@ class Searcher:
         lexical = _load_lexical(self.lexical_dir, key, len(items))
         fresh = lexical is None
         vectors = self._vectors_of(items)
-        view = self._dated(View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
-                                                                  self._units_of(items, vectors)))
+        view = dated(View.empty(self.embedder.dim).replaced(set(), items, vectors, docs, lexical,
+                                                           self._units_of(items, vectors)), self.today())
         hints = None if fresh else Hints.load(self.lexical_dir / key / HINTS_FILE, docs.values())
         if hints is None:
             hints = Hints.build(view.passages, docs.values())
@@ -222,31 +221,20 @@ class Searcher:
             vectors = self._vectors_of(items)
             docs = {d.id: d for d in self.store.list_documents(doc_ids)}
             old, changed = self.view, set(doc_ids)
-            view = self._dated(old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors)))
+            view = dated(old.replaced(changed, items, vectors, docs, None, self._units_of(items, vectors)),
+                         self.today())
             removed = [p.text for p, d in zip(old.passages, old.doc_of_row) if d in changed]
             hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values())
             with self._lock:
                 self.view, self.hints = view, hints
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
 
-    def _dated(self, view: View) -> View:
-        """The view with every document's validity derived for today: a document that arrived may change
-        another's status (a law that replaces it), so all are derived again: 30-40 ms at the 208 laws (measured
-        on the loaded 2-core machine), on the writer's path, and once a day by the first query after midnight."""
-        today = self.today()
-        return replace(view, docs={d.id: d for d in with_validity(view.docs.values(), today)}, day=today)
-
     def current(self) -> View:
         """The view, its validity derived again once the date has changed (a term ends on a new year)."""
-        view = self.view
-        if view.day != self.today():
-            with self._apply_lock:
-                if self.view.day != self.today():
-                    dated = self._dated(self.view)
-                    with self._lock:
-                        self.view = dated
-                view = self.view
-        return view
+        if self.view.day != self.today():
+            with self._apply_lock, self._lock:   # the order apply() takes them in; two callers may both re-derive
+                self.view = dated(self.view, self.today())
+        return self.view
 
     def _vectors_of(self, items: list[StoredPassage]) -> list[np.ndarray | None]:
         """Written vectors, from the shared embedding cache, else from Chroma (a replica on another machine)."""
@@ -319,22 +307,20 @@ class Searcher:
             if vector is not None:
                 dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
-        outdated: frozenset[str] = frozenset()   # replaced or ended documents (index/validity.py)
-        if tuning.outdated_step and present_tense(query):
-            outdated = frozenset(d for d, doc in view.docs.items() if doc.validity.status in OUTDATED)
-        ranked = self._fuse(view, lexical, dense, weight, plan.named, outdated=outdated)
+        stale = outdated_docs(view.docs, query) if tuning.outdated_step else frozenset()   # index/validity.py
+        ranked = self._fuse(view, lexical, dense, weight, plan.named, stale=stale)
         defining: frozenset[str] = frozenset()
         if plan.term and tuning.defined_boost:
             # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
             defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
                                  if defines(view.passages[view.position[pid]].text, plan.term))
             if defining:
-                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, outdated)
+                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, stale)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
             refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
                                       weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named,
-                                      defining, outdated))
+                                      defining, stale))
             head.sort(key=refused.__getitem__, reverse=True)
             # the rest keeps its order below the rescored head
             floor = refused[head[-1]] if head else 0.0
@@ -344,7 +330,7 @@ class Searcher:
 
     def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
               named: frozenset[str], defining: frozenset[str] = frozenset(),
-              outdated: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+              stale: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         if self.fusion == "rrf":
             fused = fuse.reciprocal_rank(lexical, dense, weight)
         else:
@@ -356,9 +342,8 @@ class Searcher:
             fused = fuse.lifted(fused, in_named, self.tuning.named_boost)
         if defining:
             fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
-        if outdated:   # a question about now: the documents in force keep their scores, outdated ones step down
-            fused = fuse.lifted(fused, lambda pid: view.doc_of_row[view.position[pid]] in outdated,
-                                -self.tuning.outdated_step)
+        if stale:   # a question about now: outdated documents step down, the others keep their scores
+            fused = fuse.lifted(fused, lambda p: view.doc_of_row[view.position[p]] in stale, -self.tuning.outdated_step)
         return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
 
     def _query_vector(self, query: str) -> np.ndarray | None:

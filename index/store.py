@@ -21,7 +21,7 @@ import os
 import time
 import uuid
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from core.errors import SotayError
 from core.settings import Settings
 from index.chroma import ExplicitOnly, chroma_client
 from index.paragraph_vectors import ParagraphVectors
-from ingest.records import DocMeta, Document, DocumentSummary, Passage, Reference
+from ingest.records import DocMeta, Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)
 _BATCH = 2000
@@ -79,9 +79,7 @@ def doc_fields(doc: Document) -> dict:
         "recipients": json.dumps(list(m.recipients), ensure_ascii=False),
         "ocr_confidence": -1.0 if m.ocr_confidence is None else float(m.ocr_confidence),
         "inferred_year": m.inferred_year or 0,   # the year filter finds an undated programme by its term
-        # what index/validity.py resolves over the collection: the references and the validity as written
-        "references": json.dumps([asdict(r) for r in m.references], ensure_ascii=False),
-        "valid_from": m.valid_from or "", "valid_to": m.valid_to or "",
+        "written": m.written_validity(),   # references and dates as written, for index/validity.py
     }
 
 
@@ -384,13 +382,11 @@ def _summary(doc_id: str, meta: dict) -> DocumentSummary:
     text = {k: (meta.get(k) or None) for k in ("doc_type", "number", "issuer", "place", "date", "title", "signer")}
     recipients = tuple(json.loads(meta.get("recipients") or "[]"))
     ocr = meta.get("ocr_confidence")
-    refs = tuple(Reference(**r) for r in json.loads(meta.get("references") or "[]"))
     return DocumentSummary(id=doc_id, source=meta.get("source") or "", name=meta.get("name") or doc_id,
                            meta=DocMeta(**text, recipients=recipients,
                                         ocr_confidence=None if ocr is None or ocr < 0 else float(ocr),
                                         inferred_year=int(meta.get("inferred_year") or 0) or None,
-                                        references=refs, valid_from=meta.get("valid_from") or None,
-                                        valid_to=meta.get("valid_to") or None),
+                                        **DocMeta.validity_fields(meta.get("written") or "")),
                            n_sections=int(meta.get("n_sections") or 0))
 
 

@@ -1,6 +1,7 @@
 """Records that flow out of ingestion: Document, Section, Passage."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 
@@ -40,6 +41,18 @@ class DocMeta:
     references: tuple[Reference, ...] = ()
     valid_from: str | None = None
     valid_to: str | None = None
+
+    def written_validity(self) -> str:
+        """The references and dates as JSON, as a store keeps them to derive the validity again."""
+        return json.dumps({"references": [asdict(r) for r in self.references], "valid_from": self.valid_from,
+                           "valid_to": self.valid_to}, ensure_ascii=False)
+
+    @staticmethod
+    def validity_fields(written: str) -> dict:
+        """`written_validity` read back, as DocMeta fields."""
+        d = json.loads(written or "{}")
+        return {"references": tuple(Reference(**r) for r in d.get("references") or ()),
+                "valid_from": d.get("valid_from"), "valid_to": d.get("valid_to")}
 
 
 @dataclass(frozen=True)

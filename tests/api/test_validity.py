@@ -220,3 +220,16 @@ def test_the_zalo_card_shows_the_relations_as_plain_text(engine, with_2020):
     new = next(d for d in engine.documents() if d.meta.number == "59/2020/QH14")
     card = document_text(engine.document(old_id))
     assert f"Được thay thế bởi: Luật Doanh nghiệp số 59/2020/QH14 (/vanban {new.id})" in card and "<" not in card
+
+
+def test_the_view_is_derived_again_when_the_date_changes(base, engine, with_2020):
+    import datetime as dt
+    real = engine.searcher.today
+    try:
+        engine.searcher.today = lambda: dt.date(2023, 6, 1)   # the 2018-2023 term's last year
+        first = get(base, "/search", q="Cán bộ được luân chuyển phải công tác ít nhất bao lâu?", k=1).json()
+        assert first["results"][0]["doc"]["status"] == "in_force"
+    finally:
+        engine.searcher.today = real
+    again = get(base, "/search", q="Cán bộ được luân chuyển phải công tác ít nhất bao lâu?", k=1).json()
+    assert again["results"][0]["doc"]["status"] == "term_ended"
