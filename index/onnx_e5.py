@@ -75,6 +75,10 @@ class OnnxE5:
         self._type = self.file.f32("emb.type")[:c.hidden]
         self._sessions: dict[int, object] = {}
         self._lock = threading.Lock()
+        # the two ends of the query policy, made now: a session takes ~0.4 s to make, which the first query
+        # on a busy (one thread) or quiet (every core) machine would otherwise pay
+        for threads in {1, os.cpu_count() or 1}:
+            self.session(threads)
 
     # sessions ----------------------------------------------------------------------------------------
     def session(self, threads: int):
