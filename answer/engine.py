@@ -92,7 +92,7 @@ class Engine:
         # interval a request waited that long for each of its many GIL hand-overs: searches during a
         # 200 KB law's indexing took 46-49 ms median, 0.87-1.0 s worst; at 1 ms, 18-22 ms and 0.40-0.61 s.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
-        embedder = load_embedder(settings.embed_model)
+        embedder = load_embedder(settings.embed_model, settings.cache_dir)
         store = Store(settings, embedder.name)
         store.recover()
         cache = EmbeddingCache(settings.cache_dir)

