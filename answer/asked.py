@@ -41,13 +41,13 @@ _NARROWER = {"count": ("money", "frequency", "duration", "date"), "duration": ("
 
 # text side, on the folded text of the quote (and, where it says so, its headings)
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|nghin|ngan|trieu|ty(?! le)|vnd)\b|\d+(?:[.,]\d+)?\s*%\s*(?:\S+\s+){0,4}?"
-                    r"(?:tien luong|quy luong|muc luong|luong)\b|\b(?:luong co so|luong toi thieu|thang luong|"
+                    r"(?:tien luong|quy luong|muc luong)\b|\b(?:luong co so|luong toi thieu|thang luong|"
                     r"lan muc luong|muc huong)\b")
 _PROCEDURE = re.compile(r"\b(?:thu tuc|quy trinh|trinh tu|buoc \d|cac buoc|ho so|giay to|dang ky|don de nghi|"
                         r"nop (?:ho so|don|ban)|gom (?:co )?:)")
 _CONDITION = re.compile(r"(?<!tao )\bdieu kien\b|\btieu chuan\b|\btieu chi\b|\bphai (?:co|dat|bao dam|dam bao)\b")
-_FREQUENCY = re.compile(r"\b(?:hang|hoang) (?:nam|thang|quy|tuan|ngay)\b|\bdinh ky\b|\b\d+ lan\b|\bmot lan\b|"
-                        r"\bmoi (?:nam|thang|quy|tuan)\b|\bthuong xuyen\b|\b\d+ thang\b")
+_FREQUENCY = re.compile(r"\b(?:hang|moi) (?:nam|thang|quy|tuan|ngay)\b|\bdinh ky\b|\b\d+ lan\b|\bmot lan\b|"
+                        r"\bthuong xuyen\b|\b\d+ thang\b")
 _DURATION = re.compile(r"\b(?:\d+|mot|hai|ba|bon|sau|bay|tam|chin|muoi)\s+(?:nam|thang|ngay|tuan|gio|ky)\b")
 _DATE = re.compile(r"\b(?:ngay \d|thang \d|\d{1,2}/\d{1,2}(?:/\d{4})?|truoc ngay|cham nhat|quy [ivx\d])")
 # a time, or, as laws answer "khi nào", the case or moment it applies in ("Trong trường hợp …", "sau khi …")
