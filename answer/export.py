@@ -7,6 +7,7 @@ import io
 
 from answer.dossier import Dossier, DossierGroup
 from answer.targets import TargetRow
+from core.text import vn_date
 from ingest.records import DocumentSummary
 
 EMPTY = "Không tìm thấy đoạn văn bản nào về chủ đề này."
@@ -14,7 +15,7 @@ EMPTY = "Không tìm thấy đoạn văn bản nào về chủ đề này."
 
 def _header(d: DocumentSummary) -> str:
     m = d.meta
-    parts = [f"Số {m.number}" if m.number else None, f"ngày {_vn(m.date)}" if m.date else None,
+    parts = [f"Số {m.number}" if m.number else None, f"ngày {vn_date(m.date)}" if m.date else None,
              m.issuer, m.title if m.title and m.title not in d.name else None]
     return " · ".join(p for p in parts if p)
 
@@ -163,6 +164,3 @@ def targets_markdown(rows: list[TargetRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _vn(iso: str) -> str:
-    y, m, d = iso.split("-")
-    return f"{d}/{m}/{y}"

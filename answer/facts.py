@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from answer.records import Answer, Citation
-from core.text import fold
+from core.text import fold, vn_date
 from index.records import Hit
 from ingest.cite import document_part
 from ingest.parse import CLOSING_HEADING
@@ -114,7 +114,7 @@ def answer(question: str, field: str, doc: DocumentSummary, passages: Sequence[P
     whole = document_part(doc.name, m)
     closing = next((p for p in passages if p.heading_path[:1] == (CLOSING_HEADING,)), None)
     opening = passages[0] if passages else None
-    value = {"signer": m.signer, "date": _vn_date(m.date), "number": m.number, "issuer": m.issuer,
+    value = {"signer": m.signer, "date": vn_date(m.date), "number": m.number, "issuer": m.issuer,
              "recipients": "; ".join(m.recipients) or None, "type": m.doc_type,
              "term": _term(doc, opening.text if opening else "")}[field]
     if not value:
@@ -152,7 +152,7 @@ def card(doc: DocumentSummary, passages: Sequence[Passage], outline: Sequence[st
     lines = [document_part(doc.name, m)]
     if m.title:
         lines.append(f"Trích yếu: {m.title}")
-    facts = [("Loại", m.doc_type), ("Số", m.number), ("Ngày ban hành", _vn_date(m.date)),
+    facts = [("Loại", m.doc_type), ("Số", m.number), ("Ngày ban hành", vn_date(m.date)),
              ("Cơ quan ban hành", (m.issuer or "").replace(" — ", ", ")), ("Người ký", m.signer),
              ("Thời kỳ", _term(doc))]
     lines += [f"{k}: {v}" for k, v in facts if v]
@@ -213,13 +213,6 @@ def _term(doc: DocumentSummary, opening: str = "") -> str | None:
         return None
     word = "nhiệm kỳ" if "nhiệm kỳ" in m.group(0).lower() else "giai đoạn"
     return f"{word} {m.group(1)} - {m.group(2)}"
-
-
-def _vn_date(iso: str | None) -> str | None:
-    if iso and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
-        y, mo, d = iso.split("-")
-        return f"{d}/{mo}/{y}"
-    return iso
 
 
 def _long_date(iso: str) -> str:

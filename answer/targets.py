@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from core.text import fold
+from core.text import fold, vn_date
 from index.records import Filters
 from ingest.records import Document, DocumentSummary
 from ingest.targets import Target, extract_targets
@@ -45,7 +45,7 @@ class TargetRow:
     def citation(self) -> str:
         d, m = self.document, self.document.meta
         where = f"mục {self.target.section_id}, " if self.target.section_id else ""
-        date = f" ngày {_vn_date(m.date)}" if m.date else ""
+        date = f" ngày {vn_date(m.date)}" if m.date else ""
         return f"{where}{d.name}{date}"
 
 
@@ -115,6 +115,3 @@ def _row_syllables(row: TargetRow) -> set[str]:
     return _syllables(" ".join((row.target.subject, row.target.text, row.heading)))
 
 
-def _vn_date(iso: str) -> str:
-    y, m, d = iso.split("-")
-    return f"{d}/{m}/{y}"

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 from bot import texts as t
 from bot.core import ANSWER, SHORT, Reply, reply_of
 from bot.split import pack, units
+from core.text import vn_date
 
 if TYPE_CHECKING:
     from answer.records import Answer
@@ -29,13 +30,6 @@ EXCERPT = 280
 def esc(text: object) -> str:
     """Escape text for Telegram HTML (&, < and >)."""
     return html.escape(str(text or ""), quote=False)
-
-
-def vn_date(iso: str | None) -> str:
-    if iso and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
-        y, m, d = iso.split("-")
-        return f"{d}/{m}/{y}"
-    return iso or ""
 
 
 def excerpt(text: str, heading_path: tuple[str, ...] = (), limit: int = EXCERPT) -> str:

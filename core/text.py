@@ -17,6 +17,14 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def vn_date(iso: str | None) -> str:
+    """'2024-09-16' → '16/09/2024', as Vietnamese documents write a date; anything else as it is ('' for None)."""
+    if iso and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        y, m, d = iso.split("-")
+        return f"{d}/{m}/{y}"
+    return iso or ""
+
+
 def slug(text: str) -> str:
     """ASCII slug: 'Số 01/CTr-LĐLĐ' → 'so-01-ctr-ldld'."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

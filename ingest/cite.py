@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from core.text import vn_date
 from ingest.records import DocMeta
 from ingest.sections import classify
 
@@ -118,8 +119,7 @@ def document_part(name: str, meta: DocMeta) -> str:
         return name
     out = name
     if meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date):
-        y, m, d = meta.date.split("-")
-        out += f" ngày {d}/{m}/{y}"
+        out += f" ngày {vn_date(meta.date)}"
     if meta.issuer:
         org = organisation(meta.issuer)
         if org and org.lower() not in name.lower() and meta.issuer.split(" — ")[0].lower() not in name.lower():
