@@ -154,20 +154,28 @@ def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None =
     top_score = pool[0].score or 1.0
     term = asked_term(unnamed)
     need = Need() if check else Need.of(unnamed)
-    best_of_doc: dict[str, Pick] = {}
-    for rank, hit in enumerate(pool[:PASSAGES]):
-        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term, need)
-        if pick is not None and (hit.doc_id not in best_of_doc or pick.score > best_of_doc[hit.doc_id].score):
-            best_of_doc[hit.doc_id] = pick
-    picks = sorted(best_of_doc.values(), key=lambda p: -p.score)
+    # a named document's own passages are the candidates (another document ranking among them takes no place);
+    # when none of them holds the answer, the best passages of any document are
+    picks = _picks([h for h in pool if h.doc_id in named][:PASSAGES], q_terms, q_weight, idf, want, top_score,
+                   term, need) if named else []
+    picks = picks or _picks(pool[:PASSAGES], q_terms, q_weight, idf, want, top_score, term, need)
     if not picks:
         return abstain(question, hits, need)
-    if named:
-        picks = [p for p in picks if p.hit.doc_id in named] or picks
     share = ASKED_SOURCES if "sources" in want else FURTHER_SOURCE
     chosen = [picks[0]] + [p for p in picks[1:] if not named and p.score >= share * picks[0].score]
     chosen = [replace(p, shown=shown_unit(p, want)) for p in chosen[:MAX_SOURCES]]
     return _write(question, chosen, want, q_terms, idf, hits)
+
+
+def _picks(candidates: list[Hit], q_terms: set[str], q_weight: float, idf: Callable[[str], float], want: set[str],
+           top_score: float, term: str | None, need: Need) -> list[Pick]:
+    """The best unit of each document among the candidate passages, best first."""
+    best_of_doc: dict[str, Pick] = {}
+    for rank, hit in enumerate(candidates):
+        pick = _best_unit(hit, rank, q_terms, q_weight, idf, want, top_score, term, need)
+        if pick is not None and (hit.doc_id not in best_of_doc or pick.score > best_of_doc[hit.doc_id].score):
+            best_of_doc[hit.doc_id] = pick
+    return sorted(best_of_doc.values(), key=lambda p: -p.score)
 
 
 def _pool(question: str, hits: list[Hit]) -> list[Hit]:

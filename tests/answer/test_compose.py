@@ -167,3 +167,21 @@ def test_the_closing_formula_is_never_the_quote():
                "triển khai thực hiện nhiệm vụ.", heading="2. Đối với Công đoàn cơ sở", pid="d:IV.2")
     a = compose("Nhiệm vụ của công đoàn cơ sở khi triển khai chương trình", [last])
     assert a.found and "tập huấn cán bộ từ tổ Công đoàn" in a.quote and "Trên đây" not in a.answer
+
+
+def test_another_documents_passage_takes_no_place_among_a_named_documents():
+    """Ranked among the named programme's passages, another programme's heading must not push the named one's
+    "I. MỤC TIÊU" out of the passages the quote is chosen from (seen with the onnx embedder: p-d06)."""
+    def of(doc, section, heading, text, score):
+        return make_hit(f"{doc}:{section}", doc, section, (heading,), f"{heading}", text, score,
+                        doc_name=f"Chương trình số {doc}/CTr-CĐVC")
+    other = make_hit("x:I", "x", "I", ("I. MỤC ĐÍCH, YÊU CẦU",), "I", "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n"
+                     "Tiếp tục quán triệt nghị quyết.", 1.45, doc_name="Chương trình hành động")
+    named = [of("04", s, h, t, sc) for s, h, t, sc in [
+        ("IV", "IV. TỔ CHỨC THỰC HIỆN", "- Chỉ đạo, hướng dẫn công đoàn cấp dưới tổ chức thực hiện.", 1.34),
+        ("III.2", "III. NHIỆM VỤ", "- Tích cực tổ chức hoạt động tập huấn, bồi dưỡng.", 1.30),
+        ("III.3", "III. NHIỆM VỤ", "- Nhận xét, đánh giá kết quả thực hiện nhiệm vụ.", 1.25),
+        ("III.1", "III. NHIỆM VỤ", "- Các cấp công đoàn thường xuyên đổi mới tuyên truyền.", 1.21),
+        ("I", "I. MỤC TIÊU", "Xây dựng đội ngũ cán bộ công đoàn cơ sở có bản lĩnh chính trị vững vàng.", 1.18)]]
+    a = compose("Chương trình 04/CTr-CĐVC nhằm mục đích gì?", [other, *named])
+    assert a.found and "Xây dựng đội ngũ cán bộ công đoàn cơ sở có bản lĩnh chính trị" in a.quote
