@@ -1,6 +1,6 @@
 """Comparing targets across programmes, as an answer: "so sánh chỉ tiêu đào tạo cán bộ giữa các chương trình".
 
-    answer = compare_targets(engine, question)   # None when the question asks for no comparison
+    answer = compare_targets(library, question)   # None when the question asks for no comparison
 
 The answer lists, per document (newest first), the targets on the question's topic, each with its value,
 period and section, and cites the passages that state them.
@@ -8,15 +8,12 @@ period and section, and cites the passages that state them.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from answer.library import Library
 from answer.records import Answer, Citation
 from answer.targets import TargetRow, target_table
 from core.text import fold
 from index.records import Filters
-
-if TYPE_CHECKING:
-    from answer.engine import Engine
 
 _ASKS = re.compile(r"\bso sanh\b.*\b(?:chi tieu|muc tieu)\b|\b(?:chi tieu|muc tieu)\b.*\bso sanh\b")
 # words of the question that frame the comparison rather than name its topic (folded)
@@ -35,10 +32,10 @@ def topic_of(question: str) -> str:
     return " ".join(_FRAME.sub(" ", fold(question)).replace("?", " ").split())
 
 
-def compare_targets(engine: Engine, question: str, filters: Filters | None = None) -> Answer | None:
+def compare_targets(library: Library, question: str, filters: Filters | None = None) -> Answer | None:
     if not asks_comparison(question):
         return None
-    rows = target_table(engine, topic=topic_of(question) or None, filters=filters)
+    rows = target_table(library, topic=topic_of(question) or None, filters=filters)
     by_doc: dict[str, list[TargetRow]] = {}
     for row in rows:
         by_doc.setdefault(row.document.id, []).append(row)
@@ -57,7 +54,7 @@ def compare_targets(engine: Engine, question: str, filters: Filters | None = Non
         lines.append(line)
         cited.extend(doc_rows[:1])
     return Answer(question=question, answer="\n".join(lines), found=True, quote="",
-                  citations=tuple(c for c in (_citation(engine, r) for r in cited) if c is not None))
+                  citations=tuple(c for c in (_citation(library, r) for r in cited) if c is not None))
 
 
 def _item(row: TargetRow) -> str:
@@ -67,8 +64,8 @@ def _item(row: TargetRow) -> str:
     return f"{t.stated} {subject}{period} (mục {t.section_id})"
 
 
-def _citation(engine: Engine, row: TargetRow) -> Citation | None:
+def _citation(library: Library, row: TargetRow) -> Citation | None:
     """The passage stating the target: the best hit for its line within its document and section."""
-    hits = engine.search(row.target.text[:300], k=5, filters=Filters(doc_id=row.document.id))
+    hits = library.search(row.target.text[:300], k=5, filters=Filters(doc_id=row.document.id))
     hit = next((h for h in hits if h.section_id == row.target.section_id), hits[0] if hits else None)
     return Citation.of(hit) if hit is not None else None

@@ -1,6 +1,6 @@
 """Topic dossiers for trainers: every passage on a topic, grouped by document, newest document first.
 
-    dossier = build_dossier(engine, "đào tạo bồi dưỡng cán bộ công đoàn", filters=None)
+    dossier = build_dossier(library, "đào tạo bồi dưỡng cán bộ công đoàn", filters=None)
 
 Passages come from the shared search. A passage whose text stands, nearly the same, in a newer document is
 shown once, under the newest, with a "cũng có trong …" note naming the others.
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from answer.library import Library
 from core.errors import BadQuery
 from core.text import fold
 from index.records import Filters, Hit
 from ingest.records import DocumentSummary
-
-if TYPE_CHECKING:
-    from answer.engine import Engine
 
 # how many passages search is asked for; a dossier on a seed topic uses 10-25 of them
 CANDIDATES = 50
@@ -52,20 +49,20 @@ class Dossier:
         return sum(len(g.passages) for g in self.groups)
 
 
-def build_dossier(engine: Engine, topic: str, filters: Filters | None = None) -> Dossier:
+def build_dossier(library: Library, topic: str, filters: Filters | None = None) -> Dossier:
     topic = " ".join((topic or "").split())
     if not topic:
         raise BadQuery("Chủ đề trống: hãy nhập chủ đề, ví dụ «đào tạo bồi dưỡng cán bộ công đoàn»")
-    hits = [h for h in engine.search(topic, k=CANDIDATES, filters=filters) if h.section_id != CLOSING]
+    hits = [h for h in library.search(topic, k=CANDIDATES, filters=filters) if h.section_id != CLOSING]
     if not hits:
         return Dossier(topic=topic)
     floor = hits[0].score * RELATIVE_FLOOR
     hits = [h for h in hits if h.score >= floor]
-    documents = {d.id: d for d in engine.documents()}
+    documents = {d.id: d for d in library.documents()}
     newest_first = sorted({h.doc_id for h in hits}, key=lambda i: _date(documents.get(i)), reverse=True)
     kept: list[tuple[Hit, set[str], list[str]]] = []     # (hit, shingles, also-in citations)
     for doc_id in newest_first:
-        order = {s.id: i for i, s in enumerate(engine.document(doc_id).sections)}
+        order = {s.id: i for i, s in enumerate(library.document(doc_id).sections)}
         for hit in sorted((h for h in hits if h.doc_id == doc_id), key=lambda h: order.get(h.section_id, 0)):
             shingles = _shingles(hit.text)
             twin = next((k for k in kept if k[0].doc_id != doc_id and _jaccard(k[1], shingles) >= NEAR_DUPLICATE),

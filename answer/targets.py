@@ -1,6 +1,6 @@
 """The targets table (chỉ tiêu) across every programme, plan and report, each row with its source.
 
-    rows = target_table(engine, topic="đào tạo cán bộ", filters=None)
+    rows = target_table(library, topic="đào tạo cán bộ", filters=None)
 
 Rows come from `ingest.targets.extract_targets` over each stored document (laws state no targets and are
 skipped). A report's verdicts ("Đạt", "Vượt, 100%") are matched onto the programme targets they report
@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from answer.library import Library
 from core.text import fold, vn_date
 from index.records import Filters
 from ingest.records import Document, DocumentSummary
 from ingest.targets import Target, extract_targets
-
-if TYPE_CHECKING:
-    from answer.engine import Engine
 
 # document types that never state targets: reading their section trees would cost seconds on 208 laws
 NO_TARGETS = ("luật", "bộ luật", "nghị định", "thông tư")
@@ -49,13 +46,13 @@ class TargetRow:
         return f"{where}{d.name}{date}"
 
 
-def target_table(engine: Engine, topic: str | None = None, filters: Filters | None = None) -> list[TargetRow]:
+def target_table(library: Library, topic: str | None = None, filters: Filters | None = None) -> list[TargetRow]:
     """All targets (optionally on a topic), newest document first, in document order within one."""
     rows: list[TargetRow] = []
-    for summary in engine.documents(filters):
+    for summary in library.documents(filters):
         if (summary.meta.doc_type or "").lower() in NO_TARGETS:
             continue
-        rows.extend(_rows(engine.document(summary.id), summary))
+        rows.extend(_rows(library.document(summary.id), summary))
     rows = _with_verdicts(rows)
     if topic and topic.strip():
         wanted = _syllables(topic) - _STOP

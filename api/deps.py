@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 
-from answer.engine import Engine
+from service.engine import Engine
 from api.schemas import FiltersIn
 from core.settings import Settings
 from index.records import Filters

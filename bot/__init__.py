@@ -1,1 +1,1 @@
-"""Telegram front end: handlers that call the shared answer.engine.Engine (see bot.app)."""
+"""Telegram front end: handlers that call the shared service.engine.Engine (see bot.app)."""

@@ -164,7 +164,7 @@ class Core:
         if self.executor is None:
             self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sotay-{self.source}")
         if self.engine is None:
-            from answer.engine import Engine
+            from service.engine import Engine
             log.info("loading the search engine")
             self.owns_engine = True
             self.engine = await asyncio.get_running_loop().run_in_executor(self.executor, Engine.open, self.settings)

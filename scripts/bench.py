@@ -63,7 +63,7 @@ def vectors(data: Path, paths: list[Path]) -> dict:
 
 
 def missing_vectors(data: Path) -> int:
-    code = ("from answer.engine import Engine; from core.settings import Settings; "
+    code = ("from service.engine import Engine; from core.settings import Settings; "
             "e = Engine.open(Settings(), watch=False); print(e.missing_vectors()); e.close()")
     out = subprocess.run([sys.executable, "-c", code], env=env_for(data), cwd=ROOT, check=True,
                          capture_output=True, text=True)
@@ -192,7 +192,7 @@ def incremental(data: Path) -> dict:
     """In process on the full index: drop the largest document from the live view, then apply it again
     from the store (what an update or another process's upload costs: Searcher.apply, no rebuild)."""
     os.environ["SOTAY_DATA_DIR"] = str(data)
-    from answer.engine import Engine
+    from service.engine import Engine
     from core.settings import Settings
     start = time.monotonic()
     engine = Engine.open(Settings())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import bm25s
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from ingest.readers import read_text
 

@@ -20,7 +20,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     and an interrupted run resumes where it stopped (already embedded texts come from the cache)."""
     from tqdm import tqdm
 
-    from answer.engine import Engine
+    from service.engine import Engine
     from index.build import FileResult, IngestReport, collect, skipped
 
     paths = [Path(p) for p in args.paths]
@@ -62,7 +62,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
-    from answer.engine import Engine
+    from service.engine import Engine
 
     with open_engine(Engine, settings, watch=False) as engine:
         ids = [engine.document(key).id for key in args.ids]   # every key resolved (or refused) first
@@ -102,7 +102,7 @@ def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from answer.engine import Engine
+    from service.engine import Engine
 
     with open_engine(Engine, settings, watch=False) as engine:
         hits = engine.search(args.query, k=args.k, filters=_filters(args))
@@ -123,7 +123,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
     from answer import export
     from answer.dossier import build_dossier
-    from answer.engine import Engine
+    from service.engine import Engine
 
     with open_engine(Engine, settings, watch=False) as engine:
         dossier = build_dossier(engine, args.topic, _filters(args))
@@ -140,7 +140,7 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     from answer import export
-    from answer.engine import Engine
+    from service.engine import Engine
     from answer.targets import target_table
 
     with open_engine(Engine, settings, watch=False) as engine:
@@ -170,8 +170,8 @@ def _write(output: str | None, text: str) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from answer.engine import Engine
-    from api.main import create_app
+    from service.engine import Engine
+    from sotay.app import create_app
     from api.server import uvicorn_options
 
     engine = open_engine(Engine, settings)  # before uvicorn: a bad data dir is one line, not a traceback
@@ -186,7 +186,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken
 
-    from answer.engine import Engine
+    from service.engine import Engine
     from bot.run import channels, run
 
     channels(settings)                      # no token, or only webhooks: one line before the engine loads

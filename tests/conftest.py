@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def serve(settings: Settings, engine: Engine, host: str = "127.0.0.1", **options
     uvicorn.Config); yields its loopback base URL."""
     import uvicorn
 
-    from api.main import create_app
+    from sotay.app import create_app
 
     app = create_app(settings, engine=engine)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

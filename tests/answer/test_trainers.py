@@ -11,7 +11,7 @@ import pytest
 
 from answer import export
 from answer.dossier import build_dossier
-from answer.engine import Engine
+from service.engine import Engine
 from answer.targets import target_table
 from core.errors import BadQuery
 from core.settings import Settings

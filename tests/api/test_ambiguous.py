@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from answer.engine import Engine
+from service.engine import Engine
 from api.main import create_app
 from core.errors import Ambiguous
 from sotay import cli

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 import httpx
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 
 sync_api = pytest.importorskip("playwright.sync_api")

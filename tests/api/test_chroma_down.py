@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from tests.conftest import seed_files, serve
 from tests.index.test_chroma_server import free_port

@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from bot import format as fmt
 from core.settings import Settings
 from tests.conftest import ROOT, SHARED, seed_files, serve

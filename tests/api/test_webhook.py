@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from sotay.app import create_app
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
 
 QUESTION = "chỉ tiêu đào tạo chủ tịch CĐCS là gì?"

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.main import create_app
+from sotay.app import create_app
 from tests.bot.fake_telegram import TOKEN, FakeTelegram
 
 SECRET = "hook-secret"

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from ingest import ocr
 from tests.conftest import CORPUS, serve

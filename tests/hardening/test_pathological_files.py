@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from answer.engine import Engine
+from service.engine import Engine
 from api.main import create_app
 from core.errors import IngestError
 from core.settings import Settings

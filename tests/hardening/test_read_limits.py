@@ -8,7 +8,7 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.errors import IngestError
 from core.settings import Settings
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from index.maxp import units
 from index.search import Tuning

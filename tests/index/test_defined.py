@@ -7,7 +7,7 @@ import dataclasses
 import httpx
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from index.defined import asked_term, defines
 from tests.conftest import SHARED, serve

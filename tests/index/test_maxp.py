@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder

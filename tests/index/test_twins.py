@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from index.twins import near_number
 from tests.conftest import CORPUS

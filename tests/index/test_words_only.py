@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.engine import Engine
+from service.engine import Engine
 from core.settings import Settings
 from sotay import cli
 from tests.conftest import seed_files

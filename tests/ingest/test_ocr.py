@@ -66,7 +66,7 @@ def test_scanned_pdf_is_read_by_ocr_and_its_header_still_recognised():
 
 @needs_tesseract
 def test_photographed_targets_page_is_found_for_its_question(tmp_path, cache_dir):
-    from answer.engine import Engine
+    from service.engine import Engine
 
     lines = LAI_CHAU_XIII.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("2.1. Chỉ tiêu hàng năm"))

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
-from answer.jobfiles import JobFiles
 from core.errors import NotFound, SotayError, Unavailable
 from index.build import FileResult
 from index.chroma import UNREACHABLE, unreachable
 from ingest.records import DocumentSummary
+from service.jobfiles import JobFiles
 
 log = logging.getLogger(__name__)
 KEPT_JOBS = 500    # finished jobs remembered for GET /jobs/{id}; older ones are forgotten first

@@ -34,9 +34,7 @@ from threadpoolctl import threadpool_limits
 from answer import facts
 from answer.compare import compare_targets
 from answer.compose import compose, idf_from_counts
-from answer.deletions import Deletions
 from answer.followup import MAX_HISTORY, read, smalltalk
-from answer.jobs import Job, JobQueue
 from answer.llm import LLMWriter
 from answer.records import Answer
 from answer.status import with_status
@@ -52,6 +50,8 @@ from index.store import CHANGES_KEPT_S, Store
 from index.validity import validated, with_validity
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
+from service.deletions import Deletions
+from service.jobs import Job, JobQueue
 
 log = logging.getLogger(__name__)
 ASK_CANDIDATES = 8

@@ -7,11 +7,11 @@ import logging
 import threading
 from collections.abc import Callable
 
-from answer.jobs import QUICK, Job, JobQueue
 from core.errors import IngestError, NotFound
 from index.build import Indexer
 from index.store import Store
 from ingest.records import DocumentSummary
+from service.jobs import QUICK, Job, JobQueue
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The service: the Engine that api/ and bot/ share, its job queue, watcher and process tuning."""
