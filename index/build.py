@@ -138,7 +138,7 @@ def skip_reason(path: Path) -> str | None:
 
 class Indexer:
     """The one write path: CLI ingest, uploads and the bot all go through it. Several workers may use it at
-    once (answer/jobs.py lanes): every store write holds `lock`, and reading a file or embedding it does not,
+    once (service/jobs.py lanes): every store write holds `lock`, and reading a file or embedding it does not,
     so a deletion waits for a write step (a second or so), never for a whole slow file."""
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,

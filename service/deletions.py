@@ -1,4 +1,4 @@
-"""Deletions as jobs on the QUICK lane (answer/jobs.py), done in batches: every id queued when one runs is
+"""Deletions as jobs on the QUICK lane (service/jobs.py), done in batches: every id queued when one runs is
 removed in one store call, so a burst of 45 deletions costs a few Chroma calls, not 45 × 7 that each hold
 the GIL from readers (measured: 45 at once done in 1.6-2.0 s, searches meanwhile ≤ 0.3 s)."""
 from __future__ import annotations

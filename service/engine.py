@@ -106,7 +106,7 @@ class Engine:
                      _write_lock=lock)
         engine.jobs = JobQueue(engine._ingest, folder=settings.data_dir / "jobs")
         engine.deletions = Deletions(store, indexer, engine.jobs, engine.listed)
-        if watch:   # a serving process takes up the uploads a crashed one left (answer/jobfiles.py)
+        if watch:   # a serving process takes up the uploads a crashed one left (service/jobfiles.py)
             engine.jobs.resume()
             engine._watcher = threading.Thread(target=engine._watch, name="sotay-watch", daemon=True)
             engine._watcher.start()
@@ -332,7 +332,7 @@ class Engine:
         return done
 
     def delete(self, doc_id: str) -> DocumentSummary:
-        """Remove a listed document (a QUICK-lane job, answer/deletions.py); returns what was removed."""
+        """Remove a listed document (a QUICK-lane job, service/deletions.py); returns what was removed."""
         return self.deletions.now(doc_id)
 
     def delete_later(self, doc_id: str) -> Job:

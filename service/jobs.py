@@ -74,7 +74,7 @@ class JobQueue:
         self._work = work
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._files: JobFiles | None = None   # uploads kept on disk (answer/jobfiles.py)
+        self._files: JobFiles | None = None   # uploads kept on disk (service/jobfiles.py)
         self._on_disk: set[str] = set()
         if folder is not None:
             try:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["văn bản"])
 # multipart framing around the file: boundaries and part headers take a few hundred bytes
 FORM_OVERHEAD = 64 * 1024
-# a deletion is a job on the QUICK lane (answer/jobs.py), awaited here without holding a thread; one not
+# a deletion is a job on the QUICK lane (service/jobs.py), awaited here without holding a thread; one not
 # done in this time is answered 202 with its job to follow. Measured: a seed document is removed in 0.1-0.5 s
 DELETE_WAIT_S = 10.0
 UPLOAD_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {

@@ -83,7 +83,7 @@ def test_next_upload_starts_within_5_s_of_a_pathological_sheet(tmp_path):
         while time.monotonic() < deadline:
             if started is None and engine.job(good.id).status != "queued":
                 started = time.time()
-            # the two lanes (answer/jobs.py): the seed may finish first; both must end
+            # the two lanes (service/jobs.py): the seed may finish first; both must end
             if all(engine.job(j.id).status in ("done", "failed") for j in (bad, good)):
                 break
             time.sleep(0.02)
