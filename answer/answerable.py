@@ -1,6 +1,6 @@
 """Whether a quote answers the question, and what an abstention says: the answerability decision, its own step.
 
-The composer asks `Need.of(question).met(unit, headings, document)` of every candidate unit (answer/asked.py
+The composer asks `Need.of(question).met(unit, headings, document)` of every candidate unit (query/asked.py
 reads what the question asks); a unit that shares the question's words but not what it asks is never quoted.
 When no unit is left, `abstain` says plainly what was looked for, and the closest passages go along as
 "có thể liên quan", never as the answer.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from answer.asked import WHAT, facets, holds, mentions_all, names_all, objects, specifics
+from query.asked import WHAT, facets, holds, mentions_all, names_all, objects, specifics
 from answer.records import Answer
 from index.records import Hit
 
@@ -24,7 +24,7 @@ NOT_STATED = ("Chưa tìm thấy trong các văn bản đã nạp đoạn nào n
 
 @dataclass(frozen=True)
 class Need:
-    """What the quote must hold beyond the question's words (answer/asked.py)."""
+    """What the quote must hold beyond the question's words (query/asked.py)."""
 
     facets: frozenset[str] = frozenset()
     specifics: frozenset[str] = frozenset()

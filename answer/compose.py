@@ -8,9 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from answer.answerable import NOT_FOUND, NOT_WRITTEN, SUGGESTIONS, Need, abstain
-from answer.asked import is_check, unknown_words
 from answer.picks import Pick, age, article_start, cite_of, note, shown_unit, within
-from answer.question import intents, topic
 from answer.records import Answer, Citation
 from answer.units import (
     ARTICLE,
@@ -27,10 +25,12 @@ from answer.units import (
 )
 from core.text import MAX_QUESTION, fold
 from index.analyze import folded_terms
-from index.defined import asked_term, defines
-from index.named import mentions, named_docs, without_mentions
+from index.defined import defines
 from index.records import Hit
 from ingest.parse import CLOSING_HEADING
+from query.asked import unknown_words
+from query.question import intents
+from query.understand import Query, understand
 
 __all__ = ["MAX_ANSWER", "MAX_QUESTION", "NOT_FOUND", "compose", "focus", "idf_from_counts", "intents", "units"]
 
@@ -122,37 +122,37 @@ def _clip(text: str, limit: int) -> str:
     return cut.rsplit(" ", 1)[0] + " …"
 
 
-def compose(question: str, hits: list[Hit], idf: Callable[[str], float] | None = None,
-            df: Callable[[str], int] | None = None, also: frozenset[str] = frozenset()) -> Answer:
-    """`df`, the corpus count of a folded word, lets it abstain on words no document writes; `also`, intents
-    the conversation adds (a follow-up about another unit asks for its list)."""
+def compose(query: Query | str, hits: list[Hit], idf: Callable[[str], float] | None = None,
+            df: Callable[[str], int] | None = None) -> Answer:
+    """`query` as query/understand.py read it (a plain question is read here, naming only the passages'
+    documents); `df`, the corpus count of a folded word, lets it abstain on words no document writes."""
+    if isinstance(query, str):
+        query = understand(query, documents={h.doc_id: h.document for h in hits}.values())
+    question = query.searched
     if not hits:
         return Answer(question=question, answer=NOT_FOUND, found=False)
     idf = idf or (lambda t: 1.0)
-    want = intents(question) | set(also)
+    want = set(query.intents)
     pool = _pool(question, hits)
     # a document the question names is quoted alone, and its name says nothing about which of its parts
     # answers ("Chương trình 01/CTr-LĐLĐ" would favour the section repeating "chương trình"), as in search
-    found = mentions(question, named_docs({h.doc_id: h.document for h in pool}.values()))
-    named = {m.doc_id for m in found}
-    if "sources" in want:   # "các văn bản nói gì": each source's answering unit, not whole lists
-        want.discard("list")
+    named = query.plan.named & {h.doc_id for h in pool}
     # whether anything answers is judged on the whole question: the name is covered by its document
-    asked = _terms(topic(question), query=True)
+    asked = set(query.asked_terms)
     support = max(passage_coverage(asked, h, idf) for h in pool[:SUPPORT_PASSAGES]) / (sum(map(idf, asked)) or 1.0)
-    unnamed = without_mentions(question, found)
-    q_terms = _terms(topic(unnamed), query=True)
+    unnamed = query.plan.unnamed
+    q_terms = set(query.topic_terms)
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     if support < MIN_COVERAGE:
         return abstain(question, hits)
-    check = is_check(unnamed)   # a claim to check asks no slot, and may use words the law does not (answer/asked.py)
+    check = query.check   # a claim to check asks no slot, and may use words the law does not (query/asked.py)
     missing = unknown_words(unnamed, df) if df is not None and not check else []
     if missing:
         words = ", ".join(f"«{w}»" for w in dict.fromkeys(missing))
         return replace(abstain(question, hits), answer=NOT_WRITTEN.format(words=words),
                        reason=f"không văn bản nào viết {words}")
     top_score = pool[0].score or 1.0
-    term = asked_term(unnamed)
+    term = query.plan.term
     need = Need() if check else Need.of(unnamed)
     # a named document's own passages are the candidates (another document ranking among them takes no place);
     # when none of them holds the answer, the best passages of any document are
@@ -214,7 +214,7 @@ def _best_unit(hit: Hit, rank: int, q_terms: set[str], q_weight: float, idf: Cal
         above = " ".join(line for line in numbered_above(parts, i, hit.heading_path) if line != unit)
         lead_text = parts[lead] if lead is not None else ""
         if not need.met(unit, f"{headings}\n{above}\n{lead_text}", identity):
-            continue   # shares the question's words but not what it asks (answer/asked.py)
+            continue   # shares the question's words but not what it asks (query/asked.py)
         around = context | _terms(above) | _terms(lead_text)
         in_unit = sum(idf(t) for t in q_terms & own) / q_weight
         in_context = sum(idf(t) for t in (q_terms & around) - own) / q_weight

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.records import Hit
+from query.understand import Query
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Citation:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    answer: str                    # plain text, at most ~800 characters
+    answer: str                    # plain text, at most 1,200 characters (answer/compose.py MAX_ANSWER)
     found: bool
     quote: str = ""                # the quoted sentences alone
     citations: tuple[Citation, ...] = ()
@@ -36,3 +37,12 @@ class Answer:
     mode: str = "extractive"       # "extractive" | "llm" | "smalltalk" | "facts" | "card"
     reason: str = ""               # why it abstained, or which step answered (shown by --explain)
     followup: bool = False         # read against the conversation's earlier questions
+    query: Query | None = field(default=None, compare=False, repr=False)   # how the question was read
+
+    def explanation(self) -> dict:
+        """Why this answer: how the question was read (query/understand.py), which step answered, what it
+        quotes and what it offered instead (/ask?explain=1, `sotay ask --explain`)."""
+        return {"query": self.query.explain() if self.query is not None else None, "mode": self.mode,
+                "found": self.found, "reason": self.reason,
+                "cited": [c.passage_id for c in self.citations], "suggested": [h.passage_id for h in self.suggestions]}
+

@@ -130,6 +130,8 @@ class AskOut(Record):
     suggestions: list[Result] = []
     followup: bool = Field(False, description="the question was read against the conversation's earlier ones")
     reason: str = Field("", description="why it abstained, or which step answered")
+    explain: dict | None = Field(None, description="with ?explain=1: how the question was read and which step "
+                                                   "answered (searched text, follow-up, named documents, intents)")
 
 
 class LinkOut(Record):

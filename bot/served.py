@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from bot.telegram_route import router as telegram_router
 from bot.zalo.route import router as zalo_router
@@ -41,60 +41,84 @@ async def start_with_retry(application, startup, first_wait: float = 2.0, max_wa
             wait = min(wait * 2, max_wait)
 
 
-class TelegramWebhook:
-    router = telegram_router
+class Webhook:
+    """One bot behind the API: `state` names it on app.state (None while it does not run)."""
+
+    state = ""
+    router: APIRouter
 
     def __init__(self) -> None:
         self._retry: asyncio.Task | None = None
 
     async def open(self, app: FastAPI, settings: Settings, engine) -> None:
-        app.state.telegram = None
-        if not (settings.telegram_token and settings.telegram_webhook_url):
-            return
-        from bot.app import build_application, startup
-
-        app.state.telegram = build_application(settings, engine=engine)
-        # the API starts even when Telegram is unreachable; set_webhook is retried in the background
-        self._retry = asyncio.create_task(start_with_retry(app.state.telegram, startup))
+        setattr(app.state, self.state, None)
+        channel = self.start(settings, engine)
+        if channel is not None:
+            setattr(app.state, self.state, channel)
+            # the API starts even when the platform is unreachable; the webhook is registered in the background
+            self._retry = asyncio.create_task(start_with_retry(channel, self.startup, name=self.state))
 
     async def close(self, app: FastAPI) -> None:
-        if app.state.telegram is None:
+        channel = getattr(app.state, self.state, None)
+        if channel is None:
             return
+        if self._retry is not None:
+            self._retry.cancel()
+        await self.stop(channel)
+
+    def start(self, settings: Settings, engine):
+        raise NotImplementedError
+
+    async def startup(self, channel, polling: bool = False) -> None:
+        raise NotImplementedError
+
+    async def stop(self, channel) -> None:
+        raise NotImplementedError
+
+
+class TelegramWebhook(Webhook):
+    state = "telegram"
+    router = telegram_router
+
+    def start(self, settings: Settings, engine):
+        if not (settings.telegram_token and settings.telegram_webhook_url):
+            return None
+        from bot.app import build_application
+
+        return build_application(settings, engine=engine)
+
+    async def startup(self, channel, polling: bool = False) -> None:
+        from bot.app import startup
+
+        await startup(channel, polling=polling)
+
+    async def stop(self, channel) -> None:
         from bot.app import shutdown
 
-        self._retry.cancel()
-        await shutdown(app.state.telegram)
+        await shutdown(channel)
 
 
-async def zalo_startup(channel, polling: bool = False) -> None:
-    await channel.start(polling=polling)
-
-
-class ZaloWebhook:
+class ZaloWebhook(Webhook):
+    state = "zalo"
     router = zalo_router
 
-    def __init__(self) -> None:
-        self._retry: asyncio.Task | None = None
-
-    async def open(self, app: FastAPI, settings: Settings, engine) -> None:
-        app.state.zalo = None
+    def start(self, settings: Settings, engine):
         if not (settings.zalo_token and settings.zalo_webhook_url):
-            return
+            return None
         from bot.zalo.app import ZaloChannel, check_webhook
 
         try:
             check_webhook(settings)
         except SotayError as e:   # the API still serves; POST /zalo/webhook stays 404
             log.error("Zalo webhook not started: %s", e)
-            return
-        app.state.zalo = ZaloChannel(settings, engine=engine)
-        self._retry = asyncio.create_task(start_with_retry(app.state.zalo, zalo_startup, name="zalo"))
+            return None
+        return ZaloChannel(settings, engine=engine)
 
-    async def close(self, app: FastAPI) -> None:
-        if app.state.zalo is None:
-            return
-        self._retry.cancel()
-        await app.state.zalo.stop()
+    async def startup(self, channel, polling: bool = False) -> None:
+        await channel.start(polling=polling)
+
+    async def stop(self, channel) -> None:
+        await channel.stop()
 
 
 def webhook_channels() -> list:

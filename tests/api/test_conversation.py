@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from answer.followup import resolve, smalltalk
+from query.followup import resolve, smalltalk
 from api.main import create_app
 
 

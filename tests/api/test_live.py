@@ -149,7 +149,7 @@ def test_an_open_engine_hands_the_gil_over_every_millisecond(seed_engine):
     during it went from 46-49 ms median, 0.87-1.0 s worst, to 18-22 ms and 0.40-0.61 s."""
     import sys
 
-    from service.engine import SWITCH_INTERVAL_S
+    from service.tuning import SWITCH_INTERVAL_S
 
     assert SWITCH_INTERVAL_S <= 0.001
     assert sys.getswitchinterval() <= SWITCH_INTERVAL_S

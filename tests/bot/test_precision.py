@@ -2,7 +2,7 @@
 a document's facts and card, an abstention with related passages, a new question after an earlier topic."""
 from __future__ import annotations
 
-from answer.smalltalk import REPLIES
+from query.smalltalk import REPLIES
 from bot import format as fmt
 from tests.bot.test_bot import ask, assert_no_errors
 

@@ -1,9 +1,9 @@
-"""What a question asks for, and whether a quote holds it (answer/asked.py), on the seeds' own sentences."""
+"""What a question asks for, and whether a quote holds it (query/asked.py), on the seeds' own sentences."""
 from __future__ import annotations
 
 import pytest
 
-from answer.asked import facets, holds, mentions_all, names_all, objects, specifics, unknown_words
+from query.asked import facets, holds, mentions_all, names_all, objects, specifics, unknown_words
 
 
 @pytest.mark.parametrize("question, expected", [

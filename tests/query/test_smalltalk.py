@@ -1,9 +1,9 @@
-"""Small talk and help (answer/smalltalk.py): one short line, and never for a real question."""
+"""Small talk and help (query/smalltalk.py): one short line, and never for a real question."""
 from __future__ import annotations
 
 import pytest
 
-from answer.smalltalk import REPLIES, kind_of, reply
+from query.smalltalk import REPLIES, kind_of, reply
 
 
 @pytest.mark.parametrize("text, kind", [

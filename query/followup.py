@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answer.smalltalk import reply as smalltalk
 from core.text import fold
+from query.smalltalk import reply as smalltalk
 
 MAX_HISTORY = 5          # earlier questions read; the API refuses more
 # a question of at most this many content words (after the framing words) has no topic of its own:
