@@ -22,6 +22,7 @@ from core.errors import IngestError
 from index.analyze import analyze
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
+from index.corrections import Corrections, applied, stamp
 from index.store import Store, crash_point
 from index.twins import twin_of
 from ingest.limits import ReadLimits
@@ -79,11 +80,12 @@ def file_key(data: bytes) -> str:
     return hashlib.sha256(_CODE_STAMP + data).hexdigest()[:32]
 
 
-def version_of(doc: Document) -> str:
+def version_of(doc: Document, corrected: dict[str, str] | None = None) -> str:
     """A document's stored version: its text as made into passages and BM25 tokens by this code. The same
     text read by a new passage builder, analyser or abbreviation table is a new version, so re-ingesting
-    after an upgrade rewrites what the old code stored (its vectors come back from the embedding cache)."""
-    return hashlib.sha256(_CODE_STAMP + doc.content_hash.encode()).hexdigest()[:16]
+    after an upgrade rewrites what the old code stored (its vectors come back from the embedding cache).
+    Facts an administrator corrected (index/corrections.py) are part of it: they change the citations."""
+    return hashlib.sha256(_CODE_STAMP + doc.content_hash.encode() + stamp(corrected or {}).encode()).hexdigest()[:16]
 
 
 def _code_stamp() -> bytes:
@@ -151,6 +153,7 @@ class Indexer:
         self.embedder = embedder
         self.cache = cache
         self.notify = notify or (lambda doc_id: None)
+        self.corrections = Corrections(store)   # facts an administrator corrected, applied to every ingest
 
     def add_file(self, path: Path, embed: bool = True) -> FileResult:
         try:
@@ -186,10 +189,13 @@ class Indexer:
         if self.store.record(doc.id) is None:
             # the very same text stored under another id: the identity rules changed since (a newer reader
             # resolves the issuer or title differently). It stays that document, never a second copy of it
-            same = self.store.with_content(doc.content_hash)
+            # or the corrected document whose number, issuer and date this file's header carries
+            same = self.store.with_content(doc.content_hash) or self.corrections.owner(doc, self.store)
             if same is not None:
                 log.info("%s: same text as stored %s (read now as %s); kept under %s", source, same, doc.id, same)
                 doc = replace(doc, id=same)
+        fix = self.corrections.of(doc.id)
+        doc = applied(doc, fix)   # a re-read file never brings back the facts an administrator corrected
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")
@@ -199,7 +205,7 @@ class Indexer:
             log.info("scan %s taken for stored %s (%s); not added", source, twin.id, read)
             return FileResult(source=source, status="unchanged", doc_id=twin.id, passages=0, document=twin,
                               twin_of=read)
-        version = version_of(doc)
+        version = version_of(doc, fix)
         lex = None
         if (self.store.record(doc.id) or {}).get("version") != version:
             report("đang lập chỉ mục từ khóa", 0.7)
@@ -289,5 +295,6 @@ class Indexer:
     def delete_many(self, doc_ids: list[str]) -> None:
         with self.lock:
             self.store.delete_many(doc_ids)
+            self.corrections.forget(doc_ids)
         for doc_id in doc_ids:
             self.notify(doc_id)
