@@ -11,6 +11,7 @@ from pathlib import Path
 from core import redact
 from core.errors import SotayError
 from core.settings import Settings
+from sotay.edit import add_command as add_edit, cmd_edit
 
 log = logging.getLogger("sotay")
 
@@ -241,6 +242,7 @@ def parser() -> argparse.ArgumentParser:
                         "sotay ingest hoặc do máy chủ tính dần (nhanh hơn nhiều với kho lớn)")
     s = command("delete", "xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
     s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
+    add_edit(command("edit", "sửa số, ngày, loại, cơ quan ban hành hoặc trích yếu của một văn bản đã nạp"))
     s = command("inspect", "xem siêu dữ liệu và cây mục của một tệp")
     s.add_argument("files", nargs="+", help="tệp cần xem (không nạp vào chỉ mục)")
     s.add_argument("--json", action="store_true", help="in dạng JSON: siêu dữ liệu, các mục và số đoạn")
@@ -285,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
-               "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
+               "bot": cmd_bot, "delete": cmd_delete, "edit": cmd_edit, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
     try:
         settings = Settings()
         redact.install(settings)
