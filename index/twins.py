@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from core.errors import BadQuery
 from core.text import fold
 from ingest.records import Document, DocumentSummary
 
@@ -79,3 +81,29 @@ def twin_of(scan: Document, stored: Iterable[DocumentSummary],
         if whole is not None and contained(text, whole) >= CONTAINED:
             return other
     return None
+
+
+# a new text of a stored document that keeps less than this share of the stored text's characters is not taken
+# as its update unasked: a first page, or a scan of one page, of a document stored whole
+SHORTER = 0.5
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the person chose for an upload reported "similar": add it as a document of its own ("new"), or
+    let it replace `target` ("replace"). Without a choice a similar upload writes nothing."""
+
+    action: str                  # "new" | "replace"
+    target: str | None = None    # the stored document to replace
+
+    def __post_init__(self) -> None:
+        if self.action not in ("new", "replace"):
+            raise BadQuery(f"Lựa chọn '{self.action}' không hợp lệ: 'new' (thêm thành văn bản mới) "
+                           "hoặc 'replace' (thay văn bản đã có)")
+        if self.action == "replace" and not self.target:
+            raise BadQuery("Thay văn bản đã có: cần mã văn bản được thay (target)")
+
+
+def much_shorter(text: str, stored: str | None) -> bool:
+    """This text is a small part of the stored one (SHORTER)."""
+    return stored is not None and len(text) < SHORTER * len(stored)

@@ -32,7 +32,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     vectors: list[tqdm] = []   # the second bar opens once words are indexed and embedding starts
 
     def said(result: FileResult) -> None:
-        if result.status in ("failed", "updated") or args.verbose:
+        if result.status in ("failed", "updated", "similar") or args.verbose:
             tqdm.write(result.describe(), file=sys.stderr)
 
     def embedded(done: int, total: int) -> None:
