@@ -134,4 +134,6 @@ Z_UPLOAD_REFUSED = ("Xin lỗi, chỉ quản trị viên mới gửi được �
 Z_UPLOAD_TOO_BIG = ("Ảnh «{name}» nặng hơn {limit} MB, vượt giới hạn tải lên. Bạn vui lòng chụp lại với "
                     "dung lượng nhỏ hơn, hoặc tải lên qua trang web của Sổ tay.")
 Z_UPLOAD_NO_PHOTO = "❌ Không tải được ảnh «{name}» từ Zalo. Bạn vui lòng gửi lại ảnh."
+Z_UPLOAD_SIMILAR = ("Có vẻ là văn bản «{name}» đã có ({why}). Chưa nạp gì, văn bản đã có giữ nguyên. "
+                    "Gõ «thêm» để thêm «{file}» thành văn bản mới, hoặc «thay» để thay văn bản đã có bằng ảnh này.")
 Z_UPLOAD_DONE = "Gõ /vanban {key} để xem mục lục."
