@@ -65,7 +65,8 @@ UPLOAD_STATUS = {"added": "✅ Đã thêm văn bản mới", "updated": "♻️ 
                  "similar": "🤔 Có vẻ là văn bản đã có trong kho"}
 UPLOAD_SIMILAR = ("Có vẻ là văn bản «{name}» đã có ({why}). Chưa nạp gì, văn bản đã có giữ nguyên. "
                   "Bạn chọn: thêm «{file}» thành văn bản mới, hay thay văn bản đã có bằng tệp này?")
-UPLOAD_CHOSEN = {"new": "➕ Đang thêm «{file}» thành văn bản mới…", "replace": "🔁 Đang thay văn bản «{name}» bằng «{file}»…"}
+UPLOAD_CHOSEN = {"new": "➕ Đang thêm «{file}» thành văn bản mới…",
+                 "replace": "🔁 Đang thay văn bản «{name}» bằng «{file}»…"}
 BTN_ADD_NEW = "➕ Thêm thành văn bản mới"
 BTN_REPLACE = "🔁 Thay văn bản đã có"
 UPLOAD_REPLACED = "Thay cho bản trước từ tệp «{previous}»."

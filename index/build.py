@@ -20,9 +20,9 @@ import numpy as np
 import ingest as ingest_package
 from core.errors import IngestError
 from index.analyze import analyze
+from index.corrections import Corrections, applied, stamp
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
-from index.corrections import Corrections, applied, stamp
 from index.store import Store, crash_point
 from index.twins import Choice, much_shorter, twin_of
 from ingest.limits import ReadLimits
@@ -246,7 +246,8 @@ class Indexer:
         stored = next(iter(self.store.list_documents([doc.id])), None)
         text = "\n".join(s.text for s in doc.sections)
         if stored is not None and much_shorter(text, whole := self._text_of(doc.id)):
-            return stored, f"cùng số, ngày, cơ quan ban hành nhưng ngắn hơn nhiều: {len(text)} so với {len(whole or '')} ký tự"
+            return stored, (f"cùng số, ngày, cơ quan ban hành nhưng ngắn hơn nhiều: {len(text)} so với "
+                            f"{len(whole or '')} ký tự")
         return None
 
     def _chosen(self, doc: Document, choice: Choice) -> Document:

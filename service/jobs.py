@@ -94,7 +94,8 @@ class JobQueue:
         """An upload: its lane by size and kind (lane_of); `choice` answers a "similar" result (a crash forgets
         it: the resumed upload asks again, and writes nothing meanwhile)."""
         extra = (choice,) if choice is not None else ()
-        return self.run(filename, lambda progress: self._work(data, filename, progress, *extra), lane_of(data, filename),
+        return self.run(filename, lambda progress: self._work(data, filename, progress, *extra),
+                        lane_of(data, filename),
                         stage="đang đọc tệp", data=data)
 
     def run(self, source: str, task: Task, lane: str = QUICK, stage: str = "đang xử lý",

@@ -287,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "serve": cmd_serve,
-               "bot": cmd_bot, "delete": cmd_delete, "edit": cmd_edit, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
+               "bot": cmd_bot, "delete": cmd_delete, "edit": cmd_edit, "dossier": cmd_dossier,
+               "targets": cmd_targets}[args.command]
     try:
         settings = Settings()
         redact.install(settings)
