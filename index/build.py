@@ -213,6 +213,9 @@ class Indexer:
             report("đang lập chỉ mục từ khóa", 0.7)
             lex = [analyze(lexical_text(p, doc)) for p in passages]   # outside the lock: seconds for a law
         with self.lock:
+            if (now := self.corrections.of(doc.id)) != fix:   # corrected meanwhile (index/edit.py): apply that
+                doc, fix = applied(doc, now), now
+                passages, version, lex = build_passages(doc), version_of(doc, now), None
             record = self.store.record(doc.id)
             current = (record or {}).get("version") or None
             if current == version:

@@ -210,10 +210,10 @@ class ZaloBot:
 
     async def choose(self, m: Incoming, state: dict, action: str) -> None:
         """"thêm" / "thay" after a similar upload: the same photo again, with the administrator's choice."""
-        data, name, doc_id = state.pop("similar")
+        data, name, doc_id, stored = state.pop("similar")
         job = await self.core.call("submit", data, name, Choice(action, doc_id if action == "replace" else None))
         log.info("upload zalo chat=%s file=%s chosen=%s %s job=%s", m.chat_id, name, action, doc_id, job.id)
-        await self.send(m.chat_id, t.UPLOAD_CHOSEN[action].format(file=name, name=doc_id))
+        await self.send(m.chat_id, t.UPLOAD_CHOSEN[action].format(file=name, name=stored))
         self.following(m.chat_id, job.id, name, data)
 
     def following(self, chat_id: str, job_id: str, name: str, data: bytes) -> None:
@@ -231,7 +231,7 @@ class ZaloBot:
                 await self.send(chat_id, t.UPLOAD_FAILED.format(name=name, error=error))
             elif job.result.status == "similar" and job.result.document is not None and data:
                 r = job.result   # nothing written: the administrator answers "thêm" or "thay"
-                self.states[chat_id]["similar"] = (data, name, r.doc_id)
+                self.states[chat_id]["similar"] = (data, name, r.doc_id, r.document.name)
                 await self.send(chat_id, render.upload_text(r) + "\n\n" + t.Z_UPLOAD_SIMILAR.format(
                     name=r.document.name, why=r.twin_of, file=name))
             else:
