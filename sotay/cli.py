@@ -56,7 +56,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Chưa tính vector cho {missing} đoạn: chạy lại lệnh không có --words-only, "
               "hoặc để máy chủ (sotay serve) tính dần.", file=sys.stderr)
     s = report.summary()
-    print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "
+    similar = f", {s['similar']} có vẻ là văn bản đã có (chưa nạp)" if s["similar"] else ""
+    print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi{similar}, "
           f"{s['failed']} lỗi — {engine.stats()['documents']} văn bản, {engine.stats()['passages']} đoạn, "
           f"{time.perf_counter() - started:.1f} giây")
     return 1 if s["failed"] else 0
