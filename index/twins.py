@@ -96,7 +96,9 @@ def twin_of(scan: Document, stored: Iterable[DocumentSummary],
 
 
 # a new text of a stored document that keeps less than this share of the stored text's characters is not taken
-# as its update unasked: a first page, or a scan of one page, of a document stored whole
+# as its update unasked: a first page, or a scan of one page, of a document stored whole. Measured on the seeds:
+# their first 30 lines (a page) keep .09-.20 of the text, 01/CTr-LĐLĐ without its part III .30; an edited
+# version (a changed figure, an added paragraph) keeps about 1.0 (tests/index/test_build.py pins both sides)
 SHORTER = 0.5
 
 

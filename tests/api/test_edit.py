@@ -158,3 +158,16 @@ def test_the_correction_survives_reingest_restart_and_reaches_other_processes(ba
         found = again.document(PROGRAMME)
         assert (found.meta.date, found.id) == ("2025-03-15", doc["id"])
         assert [d.meta.number for d in again.documents(Filters(year=2025))] == [PROGRAMME]
+
+
+def test_deleting_a_corrected_document_forgets_its_correction(base):
+    doc = doc_of(base, "05/CTr-CĐVC")   # corrected from 04/CTr-CĐVC above
+    assert httpx.delete(f"{base}/documents/{doc['id']}", headers=KEY).status_code == 200
+    seed = next(f for f in seed_files() if "04-CTr-CDVC" in f.name)
+    job = httpx.post(base + "/documents", files={"file": (seed.name, seed.read_bytes())}, headers=KEY).json()
+    for _ in range(300):
+        job = httpx.get(base + job["url"]).json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["result"]["status"] == "added" and job["result"]["document"]["number"] == "04/CTr-CĐVC", job
