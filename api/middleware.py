@@ -16,7 +16,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.deps import key_problem
 from api.ratelimit import RateLimiter, retry_after
-from core.errors import Ambiguous, NotFound, SotayError, Unavailable
+from core.errors import Ambiguous, Conflict, NotFound, SotayError, Unavailable
 from core.settings import Settings
 from index.chroma import UNREACHABLE, unreachable
 
@@ -74,7 +74,7 @@ VALIDATION_TEXT = {
 
 
 # BadQuery, IngestError and any other SotayError: 422
-DOMAIN_STATUS = {Ambiguous: 409, NotFound: 404, Unavailable: 503}
+DOMAIN_STATUS = {Ambiguous: 409, Conflict: 409, NotFound: 404, Unavailable: 503}
 
 
 def error_body(status: int, detail: str, **extra) -> bytes:
@@ -105,6 +105,8 @@ def install_handlers(app: FastAPI) -> None:
         body: dict = {"detail": str(exc)}
         if isinstance(exc, Ambiguous):
             body["candidates"] = [{"id": i, "label": label} for i, label in exc.candidates]
+        if isinstance(exc, Conflict):
+            body["other"] = exc.other_id
         return JSONResponse(status_code=DOMAIN_STATUS.get(type(exc), 422), content=body)
 
     @app.exception_handler(StarletteHTTPException)
@@ -183,7 +185,7 @@ class Guard:
                          headers=((b"retry-after", retry_after(wait).encode()),))
             return
         headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
-        if method in ("POST", "DELETE") and path.startswith("/documents"):
+        if method in ("POST", "PATCH", "DELETE") and path.startswith("/documents"):
             given = headers.get("x-api-key")
             problem = key_problem(self.settings, given.decode("latin-1") if given is not None else None)
             if problem:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from core.text import MAX_QUESTION
@@ -219,3 +219,23 @@ class JobOut(Record):
     @property
     def url(self) -> str:
         return f"/jobs/{self.id}"
+
+
+class DocumentEdit(BaseModel):
+    """PATCH /documents/{id}: the facts to correct; a field left out stays as it is (index/corrections.py
+    checks the values and says in Vietnamese what is wrong)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    number: str | None = Field(default=None, description="Số, ký hiệu, ví dụ '01/CTr-LĐLĐ'")
+    date: str | None = Field(default=None, description="Ngày ban hành, YYYY-MM-DD hoặc dd/mm/yyyy")
+    doc_type: str | None = Field(default=None, validation_alias=AliasChoices("doc_type", "type"),
+                                 description="Loại văn bản, ví dụ 'Kế hoạch'")
+    issuer: str | None = Field(default=None, description="Cơ quan ban hành")
+    title: str | None = Field(default=None, description="Trích yếu")
+
+
+class EditOut(BaseModel):
+    document: DocumentOut
+    changed: dict[str, dict[str, str | None]]   # field → {"before", "after"}
+    message: str

@@ -13,7 +13,7 @@ from bot import texts as t
 from bot.chat import Ctx, core_of, reply_target, send
 from bot.commands import doc_list_view, results_view, send_document, send_results
 from bot.questions import answer_question
-from bot.uploads import undo, undo_ask, undo_keep
+from bot.uploads import choose, undo, undo_ask, undo_keep
 
 log = logging.getLogger(__name__)
 
@@ -101,4 +101,4 @@ async def _edit(update: Update, html: str, markup) -> None:
 
 ACTIONS = {kb.FULL: full, kb.MORE: more, kb.PAGE: page, kb.OPEN: open_passage, kb.VOTE: vote,
            kb.DOCS: doc_page, kb.DOC: doc_open, kb.EXAMPLE: example, kb.UNDO: undo_ask,
-           kb.UNDO_YES: undo, kb.UNDO_NO: undo_keep}
+           kb.UNDO_YES: undo, kb.UNDO_NO: undo_keep, kb.CHOOSE: choose}

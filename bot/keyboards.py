@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts as t
 
 # kinds of button
-FULL, MORE, PAGE, OPEN, VOTE, DOCS, DOC, EXAMPLE, UNDO, UNDO_YES, UNDO_NO = (
-    "full", "more", "page", "open", "vote", "docs", "doc", "example", "undo", "undo!", "keep")
+FULL, MORE, PAGE, OPEN, VOTE, DOCS, DOC, EXAMPLE, UNDO, UNDO_YES, UNDO_NO, CHOOSE = (
+    "full", "more", "page", "open", "vote", "docs", "doc", "example", "undo", "undo!", "keep", "choose")
 
 
 def button(label: str, kind: str, *args) -> InlineKeyboardButton:
@@ -68,3 +68,11 @@ def upload_keyboard(doc_id: str, undo: bool) -> InlineKeyboardMarkup | None:
 
 def confirm_keyboard(doc_id: str) -> InlineKeyboardMarkup | None:
     return markup([[button(t.BTN_UNDO_YES, UNDO_YES, doc_id), button(t.BTN_UNDO_NO, UNDO_NO)]])
+
+
+def similar_keyboard(file_id: str, name: str, doc_id: str) -> InlineKeyboardMarkup | None:
+    """Under "có vẻ là văn bản … đã có": add the file as a new document, or let it replace doc_id (and the
+    stored document's outline, to compare)."""
+    return markup([[button(t.BTN_ADD_NEW, CHOOSE, "new", file_id, name, doc_id)],
+                   [button(t.BTN_REPLACE, CHOOSE, "replace", file_id, name, doc_id)],
+                   [button(t.BTN_OUTLINE, DOC, doc_id)]])

@@ -61,7 +61,14 @@ UPLOAD_WORKING = "⏳ Đang xử lý «{name}»…"
 UPLOAD_FAILED = "❌ Không nạp được «{name}»: {error}"
 UPLOAD_SLOW = ("⏳ «{name}» vẫn đang được xử lý ({stage}). Khi xong, văn bản sẽ có trong /vanban.")
 UPLOAD_STATUS = {"added": "✅ Đã thêm văn bản mới", "updated": "♻️ Đã cập nhật văn bản",
-                 "unchanged": "ℹ️ Văn bản này đã có trong kho, không thay đổi"}
+                 "unchanged": "ℹ️ Văn bản này đã có trong kho, không thay đổi",
+                 "similar": "🤔 Có vẻ là văn bản đã có trong kho"}
+UPLOAD_SIMILAR = ("Có vẻ là văn bản «{name}» đã có ({why}). Chưa nạp gì, văn bản đã có giữ nguyên. "
+                  "Bạn chọn: thêm «{file}» thành văn bản mới, hay thay văn bản đã có bằng tệp này?")
+UPLOAD_CHOSEN = {"new": "➕ Đang thêm «{file}» thành văn bản mới…",
+                 "replace": "🔁 Đang thay văn bản «{name}» bằng «{file}»…"}
+BTN_ADD_NEW = "➕ Thêm thành văn bản mới"
+BTN_REPLACE = "🔁 Thay văn bản đã có"
 UPLOAD_REPLACED = "Thay cho bản trước từ tệp «{previous}»."
 OCR_YES = "có (văn bản quét, độ tin cậy {conf:.0f}/100)"
 OCR_NO = "không (văn bản có sẵn chữ)"
@@ -128,4 +135,6 @@ Z_UPLOAD_REFUSED = ("Xin lỗi, chỉ quản trị viên mới gửi được �
 Z_UPLOAD_TOO_BIG = ("Ảnh «{name}» nặng hơn {limit} MB, vượt giới hạn tải lên. Bạn vui lòng chụp lại với "
                     "dung lượng nhỏ hơn, hoặc tải lên qua trang web của Sổ tay.")
 Z_UPLOAD_NO_PHOTO = "❌ Không tải được ảnh «{name}» từ Zalo. Bạn vui lòng gửi lại ảnh."
+Z_UPLOAD_SIMILAR = ("Có vẻ là văn bản «{name}» đã có ({why}). Chưa nạp gì, văn bản đã có giữ nguyên. "
+                    "Gõ «thêm» để thêm «{file}» thành văn bản mới, hoặc «thay» để thay văn bản đã có bằng ảnh này.")
 Z_UPLOAD_DONE = "Gõ /vanban {key} để xem mục lục."

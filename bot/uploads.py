@@ -12,6 +12,7 @@ from bot import keyboards as kb
 from bot import texts as t
 from bot.chat import Ctx, call_engine, core_of, is_private, replies_to_bot, reply_target, send
 from bot.questions import on_other
+from index.twins import Choice
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +69,45 @@ async def on_upload(update: Update, context: Ctx) -> None:
     job = await call_engine(context, "submit", data, name)
     log.info("upload chat=%s file=%s bytes=%d job=%s", chat_id, name, len(data), job.id)
     # follow the job without holding up other chats' updates
-    context.application.create_task(follow_job(context, chat_id, job.id, name, reply_to), update=update)
+    context.application.create_task(follow_job(context, chat_id, job.id, name, reply_to, file_id), update=update)
 
 
-async def follow_job(context: Ctx, chat_id: int, job_id: str, name: str, reply_to) -> None:
+async def follow_job(context: Ctx, chat_id: int, job_id: str, name: str, reply_to, file_id: str = "") -> None:
     job = await core_of(context).follow(job_id)
     if job.status in ("queued", "running"):
         await send(context, chat_id, fmt.esc(t.UPLOAD_SLOW.format(name=name, stage=job.stage)), reply_to=reply_to)
     elif job.status != "done" or job.result is None or job.result.status == "failed":
         error = job.error or (job.result.error if job.result else None) or t.UNKNOWN
         await send(context, chat_id, fmt.esc(t.UPLOAD_FAILED.format(name=name, error=error)), reply_to=reply_to)
+    elif job.result.status == "similar" and job.result.document is not None:
+        result = job.result   # nothing written: the administrator chooses (never a silent replacement)
+        said = t.UPLOAD_SIMILAR.format(name=result.document.name, why=result.twin_of, file=name)
+        await send(context, chat_id, fmt.upload_html(result) + "\n\n" + fmt.esc(said), reply_to=reply_to,
+                   markup=kb.similar_keyboard(file_id, name, result.doc_id) if file_id else None)
     else:
         result = job.result
         # Undo only removes what this upload added: an update or an unchanged file stands for a
         # document that was already there, and deleting it would lose it.
         markup = kb.upload_keyboard(result.doc_id, undo=result.status == "added")
         await send(context, chat_id, fmt.upload_html(result), reply_to=reply_to, markup=markup)
+
+
+async def choose(update: Update, context: Ctx, action: str, file_id: str, name: str, doc_id: str) -> None:
+    """➕ / 🔁 under a "similar" upload: send the same file again with the administrator's choice."""
+    query = update.callback_query
+    chat_id = update.effective_chat.id
+    if not core_of(context).is_admin(chat_id):
+        await query.answer(t.UPLOAD_REFUSED, show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)   # one choice per upload
+    reply_to = reply_target(update, query.message)
+    stored = await _name(context, doc_id)
+    await send(context, chat_id, fmt.esc(t.UPLOAD_CHOSEN[action].format(file=name, name=stored)), reply_to=reply_to)
+    data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
+    job = await call_engine(context, "submit", data, name, Choice(action, doc_id if action == "replace" else None))
+    log.info("upload chat=%s file=%s chosen=%s %s job=%s", chat_id, name, action, doc_id, job.id)
+    context.application.create_task(follow_job(context, chat_id, job.id, name, reply_to), update=update)
 
 
 async def undo_ask(update: Update, context: Ctx, doc_id: str) -> None:

@@ -29,3 +29,12 @@ class Unavailable(SotayError):
 
 class BadQuery(SotayError):
     """An empty, over-long or otherwise unusable question or filter."""
+
+
+class Conflict(SotayError):
+    """A write that would make two stored documents one (the same number, issuer and date): refused, never
+    merged; `other` is the document already there."""
+
+    def __init__(self, message: str, other_id: str) -> None:
+        self.other_id = other_id
+        super().__init__(message)

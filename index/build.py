@@ -20,10 +20,11 @@ import numpy as np
 import ingest as ingest_package
 from core.errors import IngestError
 from index.analyze import analyze
+from index.corrections import Corrections, applied, stamp
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
 from index.store import Store, crash_point
-from index.twins import twin_of
+from index.twins import Choice, much_shorter, twin_of
 from ingest.limits import ReadLimits
 from ingest.parse import parse_document
 from ingest.passages import build_passages
@@ -39,22 +40,22 @@ Embed = Callable[[str, str, list[Passage]], None]   # (doc id, version, passages
 @dataclass(frozen=True)
 class FileResult:
     source: str
-    status: str                 # added | updated | unchanged | failed
+    status: str                 # added | updated | unchanged | similar (nothing written: a choice is asked) | failed
     doc_id: str | None = None
     passages: int = 0
     error: str | None = None
     document: DocumentSummary | None = None
     previous: str | None = None   # the replaced version's file name, when an update replaced one
-    twin_of: str | None = None    # a scan taken for this stored document (index/twins.py): what it read instead
+    twin_of: str | None = None    # "similar": why it looks like the stored `document` (index/twins.py)
 
     def describe(self) -> str:
         """One line a person can read: what happened to which document."""
         name = self.document.name if self.document else self.source
         if self.status == "failed":
             return f"LỖI {self.error}"
-        if self.twin_of is not None:
-            return (f"có vẻ là văn bản {name} [{self.doc_id}] đã có: bản quét {self.source} "
-                    f"({self.twin_of}) không được thêm thành văn bản mới, văn bản đã có giữ nguyên")
+        if self.status == "similar":
+            return (f"Có vẻ là văn bản {name} [{self.doc_id}] đã có ({self.twin_of}): {self.source} chưa được "
+                    "nạp, văn bản đã có giữ nguyên. Chọn thêm thành văn bản mới, hoặc thay văn bản đã có")
         if self.status == "updated":
             was = f" (bản trước từ tệp {self.previous})" if self.previous else ""
             return f"cập nhật {name} [{self.doc_id}]{was}: thay bằng nội dung mới của {self.source}"
@@ -70,7 +71,7 @@ class IngestReport:
         return sum(1 for r in self.results if r.status == status)
 
     def summary(self) -> dict[str, int]:
-        return {s: self.count(s) for s in ("added", "updated", "unchanged", "failed")}
+        return {s: self.count(s) for s in ("added", "updated", "unchanged", "similar", "failed")}
 
 
 def file_key(data: bytes) -> str:
@@ -79,11 +80,12 @@ def file_key(data: bytes) -> str:
     return hashlib.sha256(_CODE_STAMP + data).hexdigest()[:32]
 
 
-def version_of(doc: Document) -> str:
+def version_of(doc: Document, corrected: dict[str, str] | None = None) -> str:
     """A document's stored version: its text as made into passages and BM25 tokens by this code. The same
     text read by a new passage builder, analyser or abbreviation table is a new version, so re-ingesting
-    after an upgrade rewrites what the old code stored (its vectors come back from the embedding cache)."""
-    return hashlib.sha256(_CODE_STAMP + doc.content_hash.encode()).hexdigest()[:16]
+    after an upgrade rewrites what the old code stored (its vectors come back from the embedding cache).
+    Facts an administrator corrected (index/corrections.py) are part of it: they change the citations."""
+    return hashlib.sha256(_CODE_STAMP + doc.content_hash.encode() + stamp(corrected or {}).encode()).hexdigest()[:16]
 
 
 def _code_stamp() -> bytes:
@@ -151,6 +153,7 @@ class Indexer:
         self.embedder = embedder
         self.cache = cache
         self.notify = notify or (lambda doc_id: None)
+        self.corrections = Corrections(store)   # facts an administrator corrected, applied to every ingest
 
     def add_file(self, path: Path, embed: bool = True) -> FileResult:
         try:
@@ -161,7 +164,7 @@ class Indexer:
             return FileResult(source=path.name, status="failed", error=str(e))
 
     def add_bytes(self, data: bytes, filename: str, embed: bool = True,
-                  progress: Progress | None = None) -> FileResult:
+                  progress: Progress | None = None, choice: Choice | None = None) -> FileResult:
         """Parse and index one file's bytes; raises IngestError for bad input."""
         report = progress or (lambda stage, done: None)
 
@@ -169,42 +172,50 @@ class Indexer:
             report(f"OCR trang {done}/{total}", 0.6 * done / max(total, 1))
 
         key = file_key(data)
-        known = self.store.same_file(key)
+        known = self.store.same_file(key) if choice is None else None
         if known is not None:   # the very same bytes are the current version: nothing to read again
             summary, n_passages = known
             return FileResult(source=filename, status="unchanged", doc_id=summary.id, passages=n_passages,
                               document=summary)
         found = extract(data, filename, progress=ocr_pages, limits=self.limits)
         return self.add_text(found.text, filename, ocr_confidence=found.ocr_confidence, embed=embed,
-                             progress=report, key=key)
+                             progress=report, key=key, choice=choice)
 
     def add_text(self, text: str, source: str, ocr_confidence: float | None = None, embed: bool = True,
-                 progress: Progress | None = None, key: str = "") -> FileResult:
+                 progress: Progress | None = None, key: str = "", choice: Choice | None = None) -> FileResult:
         report = progress or (lambda stage, done: None)
         report("đang phân tích văn bản", 0.6)
         doc = parse_document(text, source, ocr_confidence=ocr_confidence)
         if self.store.record(doc.id) is None:
             # the very same text stored under another id: the identity rules changed since (a newer reader
             # resolves the issuer or title differently). It stays that document, never a second copy of it
-            same = self.store.with_content(doc.content_hash)
+            # or the corrected document whose number, issuer and date this file's header carries
+            same = self.store.with_content(doc.content_hash) or self.corrections.owner(doc, self.store)
             if same is not None:
                 log.info("%s: same text as stored %s (read now as %s); kept under %s", source, same, doc.id, same)
                 doc = replace(doc, id=same)
+        if choice is None:   # never a second document, never a full text replaced by a scan or a page, unasked
+            similar = self._similar(doc, ocr_confidence)
+            if similar is not None:
+                log.info("%s looks like stored %s (%s); nothing written, a choice is asked", source, *similar)
+                return FileResult(source=source, status="similar", doc_id=similar[0].id, document=similar[0],
+                                  twin_of=similar[1])
+        else:
+            doc = self._chosen(doc, choice)
+        fix = self.corrections.of(doc.id)
+        doc = applied(doc, fix)   # a re-read file never brings back the facts an administrator corrected
         passages = build_passages(doc)
         if not passages:
             raise IngestError(f"{source}: không tìm thấy nội dung văn bản để nạp")
-        twin = twin_of(doc, self.store.list_documents(), self._text_of) if ocr_confidence is not None else None
-        if twin is not None:   # never a second document, never a full text replaced by its scan
-            read = f"số đọc được: {doc.meta.number}" if doc.meta.number else "không đọc được số"
-            log.info("scan %s taken for stored %s (%s); not added", source, twin.id, read)
-            return FileResult(source=source, status="unchanged", doc_id=twin.id, passages=0, document=twin,
-                              twin_of=read)
-        version = version_of(doc)
+        version = version_of(doc, fix)
         lex = None
         if (self.store.record(doc.id) or {}).get("version") != version:
             report("đang lập chỉ mục từ khóa", 0.7)
             lex = [analyze(lexical_text(p, doc)) for p in passages]   # outside the lock: seconds for a law
         with self.lock:
+            if (now := self.corrections.of(doc.id)) != fix:   # corrected meanwhile (index/edit.py): apply that
+                doc, fix = applied(doc, now), now
+                passages, version, lex = build_passages(doc), version_of(doc, now), None
             record = self.store.record(doc.id)
             current = (record or {}).get("version") or None
             if current == version:
@@ -227,6 +238,32 @@ class Indexer:
         previous = (record or {}).get("source") if current else None
         return FileResult(source=source, status=status, doc_id=doc.id, passages=len(passages),
                           document=doc.summary(), previous=previous)
+
+    def _similar(self, doc: Document, ocr_confidence: float | None) -> tuple[DocumentSummary, str] | None:
+        """The stored document this one looks like, and why: a scan of it (index/twins.py), or a much shorter
+        text under its identity."""
+        twin = twin_of(doc, self.store.list_documents(), self._text_of) if ocr_confidence is not None else None
+        if twin is not None:
+            read = f"số đọc được: {doc.meta.number}" if doc.meta.number else "không đọc được số"
+            return twin, ("bản quét, " + read if twin.id != doc.id else "bản quét của văn bản đã có chữ, " + read)
+        stored = next(iter(self.store.list_documents([doc.id])), None)
+        text = "\n".join(s.text for s in doc.sections)
+        if stored is not None and much_shorter(text, whole := self._text_of(doc.id)):
+            return stored, (f"cùng số, ngày, cơ quan ban hành nhưng ngắn hơn nhiều: {len(text)} so với "
+                            f"{len(whole or '')} ký tự")
+        return None
+
+    def _chosen(self, doc: Document, choice: Choice) -> Document:
+        """The document under the id the person chose: the replaced one's, or its own (another, when its
+        identity is taken: "thêm thành văn bản mới" never overwrites one)."""
+        if choice.action == "replace":
+            if not self.store.list_documents([choice.target]):
+                raise IngestError(f"{doc.source}: không có văn bản '{choice.target}' để thay")
+            log.info("%s replaces %s, as chosen", doc.source, choice.target)
+            return replace(doc, id=choice.target)
+        if self.store.record(doc.id) is not None:
+            return replace(doc, id=f"{doc.id}-{doc.content_hash[:6]}")
+        return doc
 
     def _text_of(self, doc_id: str) -> str | None:
         stored = self.store.get_document(doc_id)
@@ -289,5 +326,6 @@ class Indexer:
     def delete_many(self, doc_ids: list[str]) -> None:
         with self.lock:
             self.store.delete_many(doc_ids)
+            self.corrections.forget(doc_ids)
         for doc_id in doc_ids:
             self.notify(doc_id)

@@ -66,7 +66,7 @@ class Change:
     id: str
     ts: float
     doc_id: str
-    op: str                       # "put" | "vectors" | "delete"
+    op: str                       # "put" | "vectors" | "delete" | "edit" (index/edit.py)
 
 
 def doc_fields(doc: Document) -> dict:

@@ -6,7 +6,7 @@
     engine.documents(filters=None) -> list[DocumentSummary]
     engine.document(doc_id_or_number) -> Document      # raises NotFound
     engine.passage(passage_id) -> Hit                  # raises NotFound
-    engine.submit(data, filename) -> Job               # background ingest; engine.job(id) follows it
+    engine.submit(data, filename, choice) -> Job       # background ingest (index/twins.py Choice); engine.job(id)
     engine.add_bytes(data, filename) -> FileResult     # the same, waiting for it (CLI, tests)
     engine.add_files(paths, on_result, on_embed)       # a folder from the CLI: words first, then vectors
     engine.delete(doc_id)                              # raises NotFound; waits for the QUICK lane
@@ -44,6 +44,7 @@ from index.embed import EmbeddingCache, load_embedder, model_for
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning, View
 from index.store import CHANGES_KEPT_S, Store
+from index.twins import Choice
 from index.validity import validated, with_validity
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
@@ -259,10 +260,10 @@ class Engine:
                 **({"problem": problem} if problem else {})}
 
     # writing -----------------------------------------------------------------------
-    def submit(self, data: bytes, filename: str) -> Job:
-        """Queue a file for the background worker; returns at once."""
+    def submit(self, data: bytes, filename: str, choice: Choice | None = None) -> Job:
+        """Queue a file for the background worker; returns at once. `choice` answers a "similar" result."""
         assert self.jobs is not None
-        return self.jobs.submit(data, filename)
+        return self.jobs.submit(data, filename, choice)
 
     def job(self, job_id: str) -> Job:
         assert self.jobs is not None
@@ -309,10 +310,10 @@ class Engine:
             self.indexer.notify = notify
             self.searcher.apply(list(changed))
 
-    def _ingest(self, data: bytes, filename: str, progress) -> FileResult:
+    def _ingest(self, data: bytes, filename: str, progress, choice: Choice | None = None) -> FileResult:
         # no engine-wide lock: the indexer holds its lock for each store write only, so a deletion or a small
         # upload on the other lane never waits for this file to be read or embedded
-        return self.indexer.add_bytes(data, filename, progress=progress)
+        return self.indexer.add_bytes(data, filename, progress=progress, choice=choice)
 
     def complete_embeddings(self) -> int:
         """Write the vectors an interrupted ingest left out (killed server or CLI): documents are searchable

@@ -24,6 +24,7 @@ from pathlib import Path, PurePath
 from core.errors import NotFound, SotayError, Unavailable
 from index.build import FileResult
 from index.chroma import UNREACHABLE, unreachable
+from index.twins import Choice
 from ingest.records import DocumentSummary
 from service.jobfiles import JobFiles
 
@@ -55,7 +56,7 @@ class Job:
 
 
 Progress = Callable[[str, float], None]
-Work = Callable[[bytes, str, Progress], FileResult]
+Work = Callable[..., FileResult]   # (data, filename, progress[, choice])
 Task = Callable[[Progress], object]   # returns a FileResult (an upload) or a DocumentSummary (a deletion)
 
 
@@ -89,9 +90,12 @@ class JobQueue:
             thread.start()
             self._threads.append(thread)
 
-    def submit(self, data: bytes, filename: str) -> Job:
-        """An upload: its lane by size and kind (lane_of)."""
-        return self.run(filename, lambda progress: self._work(data, filename, progress), lane_of(data, filename),
+    def submit(self, data: bytes, filename: str, choice: Choice | None = None) -> Job:
+        """An upload: its lane by size and kind (lane_of); `choice` answers a "similar" result (a crash forgets
+        it: the resumed upload asks again, and writes nothing meanwhile)."""
+        extra = (choice,) if choice is not None else ()
+        return self.run(filename, lambda progress: self._work(data, filename, progress, *extra),
+                        lane_of(data, filename),
                         stage="đang đọc tệp", data=data)
 
     def run(self, source: str, task: Task, lane: str = QUICK, stage: str = "đang xử lý",

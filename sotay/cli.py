@@ -11,6 +11,7 @@ from pathlib import Path
 from core import redact
 from core.errors import SotayError
 from core.settings import Settings
+from sotay.edit import add_command as add_edit, cmd_edit
 
 log = logging.getLogger("sotay")
 
@@ -31,7 +32,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     vectors: list[tqdm] = []   # the second bar opens once words are indexed and embedding starts
 
     def said(result: FileResult) -> None:
-        if result.status in ("failed", "updated") or args.verbose:
+        if result.status in ("failed", "updated", "similar") or args.verbose:
             tqdm.write(result.describe(), file=sys.stderr)
 
     def embedded(done: int, total: int) -> None:
@@ -55,7 +56,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Chưa tính vector cho {missing} đoạn: chạy lại lệnh không có --words-only, "
               "hoặc để máy chủ (sotay serve) tính dần.", file=sys.stderr)
     s = report.summary()
-    print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi, "
+    similar = f", {s['similar']} có vẻ là văn bản đã có (chưa nạp)" if s["similar"] else ""
+    print(f"Đã nạp: {s['added']} mới, {s['updated']} cập nhật, {s['unchanged']} không đổi{similar}, "
           f"{s['failed']} lỗi — {engine.stats()['documents']} văn bản, {engine.stats()['passages']} đoạn, "
           f"{time.perf_counter() - started:.1f} giây")
     return 1 if s["failed"] else 0
@@ -258,6 +260,7 @@ def parser() -> argparse.ArgumentParser:
                         "sotay ingest hoặc do máy chủ tính dần (nhanh hơn nhiều với kho lớn)")
     s = command("delete", "xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
     s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
+    add_edit(command("edit", "sửa số, ngày, loại, cơ quan ban hành hoặc trích yếu của một văn bản đã nạp"))
     s = command("inspect", "xem siêu dữ liệu và cây mục của một tệp")
     s.add_argument("files", nargs="+", help="tệp cần xem (không nạp vào chỉ mục)")
     s.add_argument("--json", action="store_true", help="in dạng JSON: siêu dữ liệu, các mục và số đoạn")
@@ -307,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "ask": cmd_ask,
-               "serve": cmd_serve, "bot": cmd_bot, "delete": cmd_delete, "dossier": cmd_dossier, "targets": cmd_targets}[args.command]
+               "serve": cmd_serve, "bot": cmd_bot, "delete": cmd_delete, "edit": cmd_edit, "dossier": cmd_dossier,
+               "targets": cmd_targets}[args.command]
     try:
         settings = Settings()
         redact.install(settings)

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import AdminDep, EngineDep, FiltersDep, SettingsDep
 from api.schemas import DocumentFull, DocumentOut, JobOut
+from index.twins import Choice
 from ingest.limits import ReadLimits, precheck
 from ingest.readers import check_supported
 
@@ -25,7 +26,8 @@ FORM_OVERHEAD = 64 * 1024
 # done in this time is answered 202 with its job to follow. Measured: a seed document is removed in 0.1-0.5 s
 DELETE_WAIT_S = 10.0
 UPLOAD_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
+    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"},
+    "choice": {"type": "string", "enum": ["new", "replace"]}, "target": {"type": "string"}}}}}}}
 
 
 @router.get("", response_model=list[DocumentOut])
@@ -75,7 +77,9 @@ async def upload(request: Request, engine: EngineDep, settings: SettingsDep) -> 
     if not data.strip():
         raise HTTPException(422, f"{name}: tệp rỗng")
     precheck(data, name, ReadLimits.of(settings))   # a zip bomb or a renamed .exe: 422 now, not a failed job
-    job = engine.submit(data, name)
+    # the answer to a "similar" result (index/twins.py): add it as a new document, or replace `target`
+    chosen = form.get("choice")
+    job = engine.submit(data, name, Choice(str(chosen), str(form.get("target") or "") or None) if chosen else None)
     log.info("upload %s queued as job %s (%d bytes)", name, job.id, len(data))
     return JobOut.model_validate(job)
 

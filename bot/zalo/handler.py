@@ -17,11 +17,14 @@ from bot.zalo.client import TooLarge, ZaloClient, ZaloError
 from bot.zalo.events import IMAGE, TEXT, Incoming, events_of, parse
 from core.errors import BadQuery, NotFound
 from core.text import fold
+from index.twins import Choice
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 FULL, MORE, UP, DOWN = "full", "more", "up", "down"
 TYPED = {"1": FULL, "2": MORE, "dung": UP, "sai": DOWN, "👍": UP, "👎": DOWN}
+# typed answers to "có vẻ là văn bản … đã có" (Zalo has no buttons): add as a new document, or replace it
+CHOICES = {"them": "new", "them moi": "new", "thay": "replace"}
 
 
 def typed_reply(text: str) -> str | None:
@@ -79,7 +82,10 @@ class ZaloBot:
             return
         state = self.states[m.chat_id]
         typed = typed_reply(text)
-        if typed is not None:
+        chosen = CHOICES.get(re.sub(r"[\s.!?,;:]+$", "", fold(text)))
+        if chosen is not None and state.get("similar") and self.core.is_admin(m.user_id):
+            await self.choose(m, state, chosen)
+        elif typed is not None:
             await self.on_typed(m, state, typed)
         elif text.startswith("/"):
             await self.on_command(m, state, text)
@@ -200,11 +206,22 @@ class ZaloBot:
             return
         job = await self.core.call("submit", data, name)
         log.info("upload zalo chat=%s file=%s bytes=%d job=%s", m.chat_id, name, len(data), job.id)
-        task = asyncio.create_task(self.follow(m.chat_id, job.id, name))   # other chats are not held up
+        self.following(m.chat_id, job.id, name, data)
+
+    async def choose(self, m: Incoming, state: dict, action: str) -> None:
+        """"thêm" / "thay" after a similar upload: the same photo again, with the administrator's choice."""
+        data, name, doc_id, stored = state.pop("similar")
+        job = await self.core.call("submit", data, name, Choice(action, doc_id if action == "replace" else None))
+        log.info("upload zalo chat=%s file=%s chosen=%s %s job=%s", m.chat_id, name, action, doc_id, job.id)
+        await self.send(m.chat_id, t.UPLOAD_CHOSEN[action].format(file=name, name=stored))
+        self.following(m.chat_id, job.id, name, data)
+
+    def following(self, chat_id: str, job_id: str, name: str, data: bytes) -> None:
+        task = asyncio.create_task(self.follow(chat_id, job_id, name, data))   # other chats are not held up
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def follow(self, chat_id: str, job_id: str, name: str) -> None:
+    async def follow(self, chat_id: str, job_id: str, name: str, data: bytes = b"") -> None:
         try:
             job = await self.core.follow(job_id)
             if job.status in ("queued", "running"):
@@ -212,6 +229,11 @@ class ZaloBot:
             elif job.status != "done" or job.result is None or job.result.status == "failed":
                 error = job.error or (job.result.error if job.result else None) or t.UNKNOWN
                 await self.send(chat_id, t.UPLOAD_FAILED.format(name=name, error=error))
+            elif job.result.status == "similar" and job.result.document is not None and data:
+                r = job.result   # nothing written: the administrator answers "thêm" or "thay"
+                self.states[chat_id]["similar"] = (data, name, r.doc_id, r.document.name)
+                await self.send(chat_id, render.upload_text(r) + "\n\n" + t.Z_UPLOAD_SIMILAR.format(
+                    name=r.document.name, why=r.twin_of, file=name))
             else:
                 await self.send(chat_id, render.upload_text(job.result))
         except asyncio.CancelledError:

@@ -271,6 +271,15 @@ class FakeTelegram:
             else:
                 msg.pop("reply_markup", None)
             return msg
+        if name == "editmessagereplymarkup":
+            msg = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
+            if msg is None:
+                raise ValueError("message to edit not found")
+            if params.get("reply_markup"):
+                msg["reply_markup"] = params["reply_markup"]
+            else:
+                msg.pop("reply_markup", None)
+            return msg
         if name == "getfile":
             file_id = params.get("file_id")
             if file_id not in self.files:

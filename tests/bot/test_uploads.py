@@ -123,3 +123,41 @@ def test_bot_takes_what_the_website_takes(make_bot, own_engine):
     bot.sync(chat_id=ADMIN)
     assert own_engine.documents() == []
     assert_no_errors(fake)
+
+
+def test_an_upload_like_a_stored_document_asks_and_each_choice_does_what_it_says(make_bot, own_engine):
+    """A first page of a stored document writes nothing and offers two buttons; "thêm mới" adds a document of
+    its own, "thay" replaces the stored one under its id."""
+    bot = make_bot(engine_override=own_engine, telegram_admins=str(ADMIN))
+    fake = bot.fake
+    assert own_engine.add_bytes(SEED.read_bytes(), SEED.name).status == "added"
+    full = own_engine.documents()[0]
+    sections = full.n_sections
+    first_page = "\n".join(SEED.read_text(encoding="utf-8").split("\n")[:30]).encode()
+    asked = []
+    for _ in range(2):
+        mark = fake.mark()
+        fake.send_document(first_page, "trang-1.txt", chat_id=ADMIN)
+        asked.append(fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and "Đang xử lý" not in c.text,
+                                   after=mark, timeout=120))
+        assert "Có vẻ là văn bản «Chương trình số 01/CTr-LĐLĐ» đã có" in asked[-1].text
+        assert "ngắn hơn nhiều" in asked[-1].text and "Chưa nạp gì" in asked[-1].text
+        assert [b["text"] for b in asked[-1].buttons()] == ["➕ Thêm thành văn bản mới", "🔁 Thay văn bản đã có",
+                                                            "📘 Xem mục lục"]
+    assert [(d.id, d.n_sections) for d in own_engine.documents()] == [(full.id, sections)]   # nothing written
+
+    mark = fake.mark()
+    fake.press(asked[0], "Thêm thành văn bản mới")
+    added = fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and "Đã thêm" in c.text, after=mark, timeout=120)
+    assert not fake.messages[(ADMIN, asked[0].result["message_id"])].get("reply_markup")   # one choice only
+    docs = {d.id: d.n_sections for d in own_engine.documents()}
+    assert len(docs) == 2 and docs[full.id] == sections and "Hoàn tác" in str(added.buttons())
+
+    mark = fake.mark()
+    fake.press(asked[1], "Thay văn bản đã có")
+    replaced = fake.wait_for("sendMessage", lambda c: to(ADMIN)(c) and "Đã cập nhật" in c.text, after=mark,
+                             timeout=120)
+    assert full.id in replaced.text
+    docs = {d.id: d.n_sections for d in own_engine.documents()}
+    assert len(docs) == 2 and docs[full.id] < sections
+    assert_no_errors(fake)

@@ -97,3 +97,29 @@ def test_an_admins_photo_over_the_upload_limit_is_refused_before_ingest(make_zal
     assert "vượt giới hạn tải lên" in refused.text and "1 MB" in refused.text
     assert own_engine.documents() == []
     assert_clean(fake)
+
+
+def test_a_photo_of_a_stored_document_asks_and_them_adds_it_as_a_new_one(make_zalo, own_engine):
+    """Zalo has no buttons: "có vẻ là văn bản … đã có" asks for a typed "thêm" or "thay"; nothing is written
+    before it, and "thêm" adds the page as a document of its own, the stored text untouched."""
+    if not ocr.available():
+        pytest.skip("tesseract-ocr-vie is not installed")
+    assert own_engine.add_bytes(LAI_CHAU_XIII.read_bytes(), LAI_CHAU_XIII.name).status == "added"
+    full = own_engine.documents()[0]
+    fake, _ = make_zalo(engine_override=own_engine, zalo_admins=ADMIN)
+    mark = fake.mark()
+    fake.send_photo(page_photo(), "trang-2-1.jpg", chat_id="c-admin", user_id=ADMIN)
+    asked = upload_reply(fake, "c-admin", mark)
+    assert "Có vẻ là văn bản" in asked.text and "Gõ «thêm»" in asked.text and "«thay»" in asked.text, asked.text
+    assert [(d.id, d.n_sections) for d in own_engine.documents()] == [(full.id, full.n_sections)]
+    mark = fake.mark()
+    fake.send_text("thay", chat_id="c-member", user_id="u-member")   # not an admin: an ordinary question
+    sync(fake, "c-member")
+    assert [d.id for d in own_engine.documents()] == [full.id]
+    fake.send_text("Thêm", chat_id="c-admin", user_id=ADMIN)
+    added = fake.wait_for("sendMessage", lambda c: to("c-admin")(c) and "Đã thêm văn bản mới" in c.text,
+                          after=mark, timeout=300)
+    assert "Nhận dạng chữ (OCR): có" in added.text
+    docs = {d.id: d.n_sections for d in own_engine.documents()}
+    assert len(docs) == 2 and docs[full.id] == full.n_sections
+    assert_clean(fake)

@@ -7,6 +7,7 @@ from index.embed import EmbeddingCache, FakeEmbedder
 from index.maxp import units
 from index.search import Searcher
 from index.store import Store
+from index.twins import Choice
 from tests.conftest import seed_files
 
 
@@ -51,7 +52,12 @@ def test_replacing_and_removing_clear_both_legs(tmp_path):
 
     head, _, tail = text.partition("III. NHIỆM VỤ, GIẢI PHÁP")
     shorter = head + tail[tail.index("Nơi nhận"):]   # the same document (number, date, issuer) without part III
-    assert indexer.add_text(shorter, "ban-rut-gon.txt").status == "updated"   # same document, new content
+    # a much shorter text of the same document asks first (index/twins.py SHORTER), then replaces when chosen
+    asked = indexer.add_text(shorter, "ban-rut-gon.txt")
+    assert asked.status == "similar" and "ngắn hơn nhiều" in asked.describe()
+    assert any("Từ nguồn tài chính" in h.text for h in searcher.search("kinh phí nguồn tài chính", k=5))
+    chosen = Choice("replace", asked.doc_id)
+    assert indexer.add_text(shorter, "ban-rut-gon.txt", choice=chosen).status == "updated"   # new content
     ids = {p.id for p in searcher.items}
     assert not any("III" in pid.split(":")[1] for pid in ids)          # old passages gone from BM25's view
     stored = {pid.split("@")[0] for pid in store.passages.get(include=[])["ids"]}

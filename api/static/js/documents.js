@@ -4,6 +4,7 @@ import { $, h, showError, errText, docHref, formatDate, docMetaLine, isScanned, 
   from "./dom.js";
 import { api } from "./api.js";
 import { storedKey, bindKeyForm, keyError } from "./key.js";
+import { renderEdit } from "./docedit.js";
 
 const el = {
   types: [$("f-type"), $("d-type")], years: [$("f-year"), $("d-year")],   // hỏi đáp và hồ sơ chủ đề
@@ -11,7 +12,7 @@ const el = {
   keyForm: $("docs-key-form"), key: $("docs-api-key"), keyState: $("docs-key-state"), keyForget: $("docs-key-forget"),
   docStatus: $("doc-status"), docError: $("doc-error"), doc: $("doc"),
   docKind: $("doc-kind"), docTitle: $("doc-title"), docMeta: $("doc-meta"),
-  outline: $("outline-list"), docBody: $("doc-body")
+  outline: $("outline-list"), docBody: $("doc-body"), docEdit: $("doc-edit")
 };
 
 const state = { docs: null, docsPromise: null, docCache: new Map(), shownDoc: null, docSeq: 0 };
@@ -131,6 +132,8 @@ export function initDocs() {
   bindKeyForm({ form: el.keyForm, input: el.key, state: el.keyState, forget: el.keyForget });
   document.addEventListener("sotay:key", () => {
     if (state.docs) el.docList.replaceChildren(...state.docs.map(docItem));
+    const shown = state.shownDoc && state.docCache.get(state.shownDoc);
+    if (shown) renderEdit(el.docEdit, shown, edited);
   });
 }
 
@@ -148,7 +151,7 @@ export function openDoc(docId, sectionId) {
   const seq = ++state.docSeq;
   const p = state.docCache.has(docId) ? Promise.resolve(state.docCache.get(docId))
     : api("/documents/" + encodeURIComponent(docId));
-  p.then((doc) => {
+  return p.then((doc) => {
     if (seq !== state.docSeq) return;
     state.docCache.set(docId, doc);
     renderDoc(doc);
@@ -227,8 +230,16 @@ function sectionNode(s, depth) {
   return sec;
 }
 
+/** Sau khi sửa: danh sách, bộ lọc và văn bản đang xem được tải lại theo thông tin mới. */
+function edited(out) {
+  const docId = out.document.id;
+  invalidateDocs(docId).catch(() => null);
+  Promise.resolve(openDoc(docId)).then(() => { el.docStatus.textContent = out.message; });
+}
+
 function renderDoc(doc) {
   renderMeta(doc);
+  renderEdit(el.docEdit, doc, edited);
   const minLevel = Math.min(...doc.sections.map((s) => s.level), 9);
   el.outline.replaceChildren();
   el.docBody.replaceChildren();

@@ -9,7 +9,7 @@ import { invalidateDocs } from "./documents.js";
 const POLL_MS = 400;          // một lần hỏi tiến độ; nạp một văn bản mất từ dưới 1 s tới vài phút (OCR)
 const POLL_LIMIT = 1500;      // 1500 × 0,4 s = 10 phút thì thôi chờ
 const POLL_RETRIES = 5;       // lỗi mạng liên tiếp được bỏ qua khi hỏi tiến độ
-const STATUS = { added: "Đã thêm", updated: "Đã cập nhật", unchanged: "Không thay đổi" };
+const STATUS = { added: "Đã thêm", updated: "Đã cập nhật", unchanged: "Không thay đổi", similar: "Chưa nạp" };
 
 const el = {
   keyForm: $("key-form"), key: $("api-key"), keyState: $("key-state"), keyForget: $("key-forget"),
@@ -37,8 +37,21 @@ function fail(item, message) {
   item.out.replaceChildren(h("p", { className: "error", role: "alert", text: message }));
 }
 
+/** "Có vẻ là văn bản … đã có": chưa ghi gì; người quản trị chọn thêm thành văn bản mới hoặc thay văn bản đó. */
+function choices(r, file) {
+  const add = h("button", { type: "button", className: "btn-secondary choose-new", text: "Thêm thành văn bản mới" });
+  const swap = h("button", { type: "button", className: "btn-danger choose-replace",
+    text: "Thay văn bản đã có" });
+  const box = h("div", { className: "similar-choice", role: "group", "aria-label": "Chọn cách nạp " + file.name },
+    [add, swap]);
+  const pick = (choice) => { box.remove(); uploadOne(file, choice); };
+  add.addEventListener("click", () => pick({ choice: "new" }));
+  swap.addEventListener("click", () => pick({ choice: "replace", target: r.doc_id }));
+  return box;
+}
+
 /** Kết quả nạp (IngestOut): số/ký hiệu, loại, ngày, cơ quan, số mục, OCR; liên kết tới mục lục. */
-function showResult(item, r) {
+function showResult(item, r, file) {
   item.li.classList.add("done", "status-" + r.status);
   item.progress.value = 1;
   item.stage.textContent = (STATUS[r.status] || r.status) + (r.message ? " — " + r.message : "");
@@ -56,16 +69,17 @@ function showResult(item, r) {
     h("div", null, [h("dt", { text: x[0] }), h("dd", { text: x[1] })])));
   const link = r.doc_id ? h("a", { href: docHref(r.doc_id), className: "outline-link",
     text: "Xem mục lục: " + (d.name || r.source || r.doc_id) }) : null;
-  item.out.replaceChildren(dl, ...(link ? [h("p", null, [link])] : []));
-  invalidateDocs(r.doc_id).catch(() => null);
+  item.out.replaceChildren(dl, ...(link ? [h("p", null, [link])] : []),
+    ...(r.status === "similar" && file ? [choices(r, file)] : []));
+  if (r.status !== "similar") invalidateDocs(r.doc_id).catch(() => null);
 }
 
-async function follow(item, job) {
+async function follow(item, job, file) {
   let misses = 0;
   for (let i = 0; i < POLL_LIMIT; i++) {
     item.progress.value = job.progress || 0;
     item.stage.textContent = job.stage || "Đang chờ…";
-    if (job.status === "done") return showResult(item, job.result || {});
+    if (job.status === "done") return showResult(item, job.result || {}, file);
     if (job.status === "failed") return fail(item, job.error || "Nạp văn bản không thành công.");
     await sleep(POLL_MS);
     try {
@@ -78,15 +92,16 @@ async function follow(item, job) {
   fail(item, "Quá lâu chưa xong; mở trang Văn bản sau ít phút để kiểm tra.");
 }
 
-async function uploadOne(file) {
+async function uploadOne(file, choice) {
   const item = row(file.name);
   const form = new FormData();
   form.append("file", file, file.name);
+  if (choice) Object.keys(choice).forEach((k) => form.append(k, choice[k]));
   const key = storedKey();
   try {
     const out = await api("/documents", { method: "POST", body: form, headers: key ? { "X-API-Key": key } : {} });
-    if (out.job_id) await follow(item, out);
-    else showResult(item, out);        // máy chủ nạp ngay (201)
+    if (out.job_id) await follow(item, out, file);
+    else showResult(item, out, file);        // máy chủ nạp ngay (201)
   } catch (e) {
     if (e.status === 403) el.help.hidden = false;
     fail(item, keyError(e));
