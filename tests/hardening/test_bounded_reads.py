@@ -1,5 +1,5 @@
 """Every reader runs in a child process killed when the file's time is up (ingest/bounded.py): real files
-that keep pypdf, python-docx/lxml, LibreOffice or Tesseract busy inside one call end within the limit with
+that keep pypdf, python-docx/lxml, BeautifulSoup, LibreOffice or Tesseract busy inside one call end within the limit with
 a Vietnamese reason, leave no process or zombie behind, write nothing, and the next upload starts at once.
 A file that needs more memory than SOTAY_INGEST_MB is refused the same way."""
 from __future__ import annotations
@@ -26,6 +26,12 @@ LIMIT_S = 2.0
 ENDS_WITHIN_S = LIMIT_S + bounded.KILL_GRACE_S + 1.5
 NEXT_UPLOAD_S = 5.0   # the issue's bar
 BINH_DINH = CORPUS / "2024-09-16_04-CTr-CDVC_binh-dinh_nang-cao-nang-luc-can-bo-cdcs.txt"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def forkserver():
+    """Started once per process (1-2 s here); the timings below are of reads, not of that start."""
+    bounded.extract("chào".encode(), "a.txt")
 
 
 def timed_refusal(data: bytes, name: str, limits: ReadLimits) -> tuple[str, float]:
@@ -67,6 +73,13 @@ def test_a_huge_valid_docx_within_the_zip_limits_is_stopped_in_time_and_in_memor
     assert readers_left() == []
 
 
+def test_a_large_html_page_is_killed_at_the_limit():
+    data = ("<html><body>" + "<p><b>chỉ tiêu</b> a</p>" * 200_000 + "</body></html>").encode()   # 5 MB: 36 s
+    message, took = timed_refusal(data, "trang.html", ReadLimits(seconds=LIMIT_S))
+    assert "SOTAY_INGEST_SECONDS" in message and "đã dừng trình đọc" in message and took < ENDS_WITHIN_S
+    assert readers_left() == []
+
+
 @pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is not installed")
 def test_a_long_libreoffice_conversion_is_killed_with_its_office_processes():
     data = rtf_of(BINH_DINH.read_text(encoding="utf-8") * 300)   # 4.6 MB of RTF: tens of seconds in soffice
@@ -90,7 +103,6 @@ def test_ocr_past_the_limit_is_stopped_with_its_tesseract():
 
 def test_seeds_read_in_the_child_as_in_process_and_what_it_costs():
     files = [(f.name, f.read_bytes()) for f in seed_files()] + [("04.pdf", seed_pdf())]
-    bounded.extract(files[0][1], files[0][0])   # the forkserver starts once per process
     here, child = [], []
     for name, data in files * 2:
         start = time.perf_counter()
