@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import glob
 import multiprocessing
+import multiprocessing.connection
 import os
 import resource
 import shutil
@@ -82,8 +84,17 @@ def _forkserver():
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
             _become_subreaper()
+            _sweep()
             _context = context
         return _context
+
+
+def _sweep() -> None:
+    """Scratch dirs left by a server that was killed mid-read (its pid in the name, no longer running)."""
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), "sotay-read-*-*")):
+        pid = os.path.basename(path).split("-")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _become_subreaper() -> None:
@@ -101,7 +112,7 @@ def extract(data: bytes, filename: str, progress: ocr.Progress | None = None,
     context = _forkserver()
     # the child's temporary files (LibreOffice's profile, Tesseract's page images) go here, and it is removed
     # by this process: a killed child cannot clean up after itself
-    scratch = tempfile.mkdtemp(prefix="sotay-read-")
+    scratch = tempfile.mkdtemp(prefix=f"sotay-read-{os.getpid()}-")
     receive, send = context.Pipe(duplex=False)
     child = _Reader(target=_read, args=(send, data, filename, limits, scratch), daemon=True,
                     name=f"sotay-read {name}")
@@ -190,9 +201,25 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _follow_parent() -> None:
+    """When the process that asked for this read dies (even by SIGKILL, or exiting with a job under way), this
+    child's group goes with it: a LibreOffice or a stuck reader never outlives the server."""
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="sotay-read-parent", daemon=True).start()
+
+
 def _read(conn, data: bytes, filename: str, limits: ReadLimits, scratch: str) -> None:
     """The child: its own process group, its memory capped, the usual reader; only text goes back."""
     os.setpgid(0, 0)
+    _follow_parent()
     tempfile.tempdir = os.environ["TMPDIR"] = scratch   # for LibreOffice and Tesseract too
     if limits.memory_mb:
         cap = limits.memory_mb * 2**20

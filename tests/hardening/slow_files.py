@@ -100,10 +100,16 @@ def readers_left() -> list[tuple[int, str, str]]:
     profile, Tesseract's page image), so one that escaped to init is caught too."""
     left = [p for p in descendants()
             if p[2] == "Z" or any(n in p[1] for n in ("soffice", "oosplash", "tesseract", "sotay-read"))]
+    return left + [(pid, "escaped", "?") for pid in escaped()]
+
+
+def escaped() -> list[int]:
+    """Processes anywhere whose command line holds a reader's scratch dir (/tmp/sotay-read-…)."""
+    found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             if b"sotay-read-" in cmdline.read_bytes():
-                left.append((int(cmdline.parent.name), "escaped", "?"))
+                found.append(int(cmdline.parent.name))
         except OSError:
             continue
-    return left
+    return found

@@ -1,7 +1,8 @@
 """Every reader runs in a child process killed when the file's time is up (ingest/bounded.py): real files
-that keep pypdf, python-docx/lxml, BeautifulSoup, LibreOffice or Tesseract busy inside one call end within the limit with
-a Vietnamese reason, leave no process or zombie behind, write nothing, and the next upload starts at once.
-A file that needs more memory than SOTAY_INGEST_MB is refused the same way."""
+that keep pypdf, python-docx/lxml, BeautifulSoup, LibreOffice or Tesseract busy inside one call end within
+the limit with a Vietnamese reason, leave no process or zombie behind, write nothing, and the next upload
+starts at once. A file that needs more memory than SOTAY_INGEST_MB is refused the same way; a server killed
+mid-read takes its LibreOffice with it."""
 from __future__ import annotations
 
 import glob
@@ -140,3 +141,45 @@ def test_next_upload_starts_within_5_s_of_a_killed_read(tmp_path):
     assert stored == ["04-ctr.pdf"]   # nothing of the killed file was written
     print(f"looping PDF: failed in {first.finished - first.created:.2f} s; next upload started "
           f"{started - first.finished:.2f} s after it")
+
+
+SERVER_DIES = """
+import sys, threading, time
+from ingest import bounded
+from ingest.limits import ReadLimits
+data = open(sys.argv[1], "rb").read()
+threading.Thread(target=bounded.extract, args=(data, "dai.rtf", None, ReadLimits(seconds=600)), daemon=True).start()
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(office.soffice() is None, reason="LibreOffice is not installed")
+def test_a_server_killed_mid_read_leaves_no_libreoffice_behind(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.hardening.slow_files import escaped
+
+    rtf = tmp_path / "dai.rtf"
+    rtf.write_bytes(rtf_of(BINH_DINH.read_text(encoding="utf-8") * 300))
+    server = subprocess.Popen([sys.executable, "-c", SERVER_DIES, str(rtf)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 60
+        while not escaped() and time.monotonic() < deadline:   # LibreOffice is converting
+            time.sleep(0.2)
+        assert escaped(), "LibreOffice never started"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    deadline = time.monotonic() + 10
+    while escaped() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert escaped() == []
+    left = glob.glob(f"/tmp/sotay-read-{server.pid}-*")   # a killed server cannot remove its scratch dir
+    assert left
+    bounded._sweep()   # the next server that reads a file does
+    assert not any(os.path.exists(p) for p in left)
