@@ -93,8 +93,18 @@ def _sweep() -> None:
     """Scratch dirs left by a server that was killed mid-read (its pid in the name, no longer running)."""
     for path in glob.glob(os.path.join(tempfile.gettempdir(), "sotay-read-*-*")):
         pid = os.path.basename(path).split("-")[2]
-        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+        if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _become_subreaper() -> None:
