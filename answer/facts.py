@@ -140,7 +140,7 @@ def answer(question: str, field: str, doc: DocumentSummary, passages: Sequence[P
     else:   # number, date and issuer stand in the header above the text: quoted as the record holds them
         quote = _header(doc)
         cited = Citation(text=quote, citation=f"Đầu văn bản, {whole}", doc_id=doc.id, section_id=source.section_id,
-                         heading_path=(), passage_id=source.id)
+                         heading_path=(), passage_id=source.id, scanned=doc.meta.ocr_confidence is not None)
         text = f"{sentence}\n\nTheo đầu văn bản (số, ngày, cơ quan ban hành):\n“{quote}”"
     return Answer(question=question, answer=text, found=True, quote=quote, mode="facts", citations=(cited,),
                   reason=f"thông tin văn bản: {_WHAT[field]}")

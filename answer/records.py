@@ -17,13 +17,14 @@ class Citation:
     section_id: str
     heading_path: tuple[str, ...]
     passage_id: str
+    scanned: bool = False   # quoted from a scan (OCR): every front marks it "văn bản quét"
 
     @classmethod
     def of(cls, hit: Hit, within: tuple[str, ...] = ()) -> Citation:
         """The one place a citation is made from a ranked passage; `within` names the quoted unit's
         numbered lines (see Hit.cite). The section id stays the passage's, for links."""
         return cls(text=hit.text, citation=hit.cite(within), doc_id=hit.doc_id, section_id=hit.section_id,
-                   heading_path=hit.heading_path, passage_id=hit.passage_id)
+                   heading_path=hit.heading_path, passage_id=hit.passage_id, scanned=hit.scanned)
 
 
 @dataclass(frozen=True)

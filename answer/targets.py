@@ -4,16 +4,15 @@
 
 Rows come from `ingest.targets.extract_targets` over each stored document (laws state no targets and are
 skipped). A report's verdicts ("Đạt", "Vượt, 100%") are matched onto the programme targets they report
-on when the report states the same value for the same subject, and the programme is not newer than the
-report.
+on by answer/results.py.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from answer.library import Library
-from core.text import fold, vn_date
+from answer.results import syllables, with_results
+from core.text import vn_date
 from index.records import Filters
 from ingest.records import Document, DocumentSummary
 from ingest.targets import Target, extract_targets
@@ -23,9 +22,6 @@ NO_TARGETS = ("luật", "bộ luật", "nghị định", "thông tư")
 # a topic matches a row when this share of its syllables is in the row's subject, text or headings
 # ("đào tạo cán bộ" must find "cán bộ … được đào tạo, bồi dưỡng"; half would also match "cán bộ nữ công")
 TOPIC_COVERAGE = 0.75
-# a report's line and a programme's target are the same target when they state the same value and share
-# this much of their subject's syllables (Jaccard); the seeds' true pairs score .55-.8, others under .35
-SAME_SUBJECT = 0.5
 _STOP = {"la", "gi", "cac", "nhung", "cua", "va", "ve", "cho", "trong", "so", "sanh", "chi", "tieu", "giua",
          "chuong", "trinh", "van", "ban"}
 
@@ -53,9 +49,9 @@ def target_table(library: Library, topic: str | None = None, filters: Filters | 
         if (summary.meta.doc_type or "").lower() in NO_TARGETS:
             continue
         rows.extend(_rows(library.document(summary.id), summary))
-    rows = _with_verdicts(rows)
+    rows = with_results(rows)   # answer/results.py: which report result is whose
     if topic and topic.strip():
-        wanted = _syllables(topic) - _STOP
+        wanted = syllables(topic) - _STOP
         if wanted:
             rows = [r for r in rows if len(wanted & _row_syllables(r)) / len(wanted) >= TOPIC_COVERAGE]
     return rows
@@ -67,48 +63,7 @@ def _rows(doc: Document, summary: DocumentSummary) -> list[TargetRow]:
             for t in extract_targets(doc)]
 
 
-def _with_verdicts(rows: list[TargetRow]) -> list[TargetRow]:
-    """A programme target takes the verdict of the report line stating the same value for the same subject."""
-    reported = [r for r in rows if r.target.verdict]
-    if not reported:
-        return rows
-    out = []
-    for row in rows:
-        if row.verdict:
-            out.append(row)
-            continue
-        subject = _syllables(row.target.subject)
-        best, best_score = None, SAME_SUBJECT
-        for r in reported:
-            if r.target.value != row.target.value or r.document.id == row.document.id:
-                continue
-            if not _reports_on(r.document, row.document):
-                continue
-            other = _syllables(r.target.subject)
-            score = len(subject & other) / max(1, len(subject | other))
-            if score >= best_score:
-                best, best_score = r, score
-        out.append(replace(row, verdict=best.verdict, verdict_source=best.citation) if best else row)
-    return out
-
-
-def _year(doc: DocumentSummary) -> int | None:
-    m = doc.meta
-    return int(m.date[:4]) if m.date else m.inferred_year
-
-
-def _reports_on(report: DocumentSummary, programme: DocumentSummary) -> bool:
-    """A report can state results only for targets set before it: a 2024 report's "Đạt" is no result for a
-    2026 programme's target worded the same way. Undated either side: no link rather than a wrong one."""
-    made, reported = _year(programme), _year(report)
-    return made is not None and reported is not None and made <= reported
-
-
-def _syllables(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", fold(text)))
-
-
 def _row_syllables(row: TargetRow) -> set[str]:
-    return _syllables(" ".join((row.target.subject, row.target.text, row.heading)))
+    return syllables(" ".join((row.target.subject, row.target.text, row.heading)))
 
 

@@ -110,6 +110,7 @@ class CitationOut(Record):
     section_id: str
     heading_path: list[str]
     passage_id: str
+    scanned: bool = Field(False, description="quoted from a scanned document (OCR): may hold spelling errors")
 
     @computed_field
     @property

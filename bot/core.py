@@ -73,6 +73,7 @@ class Source:
     citation: str
     doc_id: str
     section_id: str
+    scanned: bool = False   # quoted from a scan: the channel marks it (texts.SCANNED)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class Reply:
 def reply_of(answer: Answer, suggestions: int = SUGGESTIONS) -> Reply:
     """The one reading of an Answer for every channel."""
     cited = tuple(dict.fromkeys(c.passage_id for c in answer.citations))
-    sources = tuple({c.citation: Source(c.citation, c.doc_id, c.section_id)
+    sources = tuple({c.citation: Source(c.citation, c.doc_id, c.section_id, c.scanned)
                      for c in answer.citations if c.citation}.values())
     # abstentions may carry their closest passages as `related` (newer engines) or `suggestions`
     related = tuple(getattr(answer, "related", ()) or answer.suggestions)[:suggestions]

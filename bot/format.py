@@ -92,7 +92,8 @@ def _answer_html(reply: Reply, base_url: str | None) -> str:
         for s in reply.sources:
             url = passage_url(base_url, s.doc_id, s.section_id) if base_url else None
             link = f' — <a href="{html.escape(url, quote=True)}">{t.LINK}</a>' if url else ""
-            lines.append(f"• {esc(s.citation)}{link}")
+            mark = f" (<i>{t.SCANNED}</i>)" if s.scanned else ""
+            lines.append(f"• {esc(s.citation)}{mark}{link}")
     return "\n".join(lines)
 
 
@@ -106,7 +107,7 @@ def _not_found_html(text: str, suggestions) -> str:
     if suggestions:
         items = ["🔎 <b>Các đoạn gần nhất (có thể liên quan):</b>"]
         for i, h in enumerate(suggestions, 1):
-            items.append(f"{i}. <b>{esc(h.citation)}</b>\n{esc(excerpt(h.text, h.heading_path, 200))}")
+            items.append(f"{i}. <b>{esc(h.citation)}</b>{_mark(h)}\n{esc(excerpt(h.text, h.heading_path, 200))}")
         parts.append("\n\n".join(items))
     parts.append(t.HINT)
     return "\n\n".join(parts)
@@ -124,14 +125,18 @@ def results_html(query: str, hits: list[Hit], page: int, start: int | None = Non
     first = start if start is not None else 1
     items = [head]
     for i, h in enumerate(hits, first):
-        items.append(f"{i}. <b>{esc(h.citation)}</b>\n{esc(excerpt(h.text, h.heading_path))}")
+        items.append(f"{i}. <b>{esc(h.citation)}</b>{_mark(h)}\n{esc(excerpt(h.text, h.heading_path))}")
     items.append("Bấm 📖 để đọc toàn văn đoạn tương ứng.")
     return "\n\n".join(items)
 
 
 def passage_html(hit: Hit) -> str:
     """A whole passage under its citation."""
-    return f"📄 <b>{esc(hit.citation)}</b>\n\n{esc(hit.text.strip())}"
+    return f"📄 <b>{esc(hit.citation)}</b>{_mark(hit)}\n\n{esc(hit.text.strip())}"
+
+
+def _mark(hit: Hit) -> str:
+    return f" (<i>{t.SCANNED}</i>)" if hit.scanned else ""
 
 
 def doc_line(doc: DocumentSummary) -> str:

@@ -72,6 +72,7 @@ BTN_REPLACE = "🔁 Thay văn bản đã có"
 UPLOAD_REPLACED = "Thay cho bản trước từ tệp «{previous}»."
 OCR_YES = "có (văn bản quét, độ tin cậy {conf:.0f}/100)"
 OCR_NO = "không (văn bản có sẵn chữ)"
+SCANNED = "văn bản quét — có thể có lỗi chính tả"   # beside a quote from a scan (the web page says the same)
 UNKNOWN = "chưa rõ"
 UNDO_CONFIRM = "Bạn chắc chắn muốn xóa văn bản «{name}» khỏi kho?"
 UNDONE = "🗑 Đã xóa văn bản «{name}» khỏi kho."

@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     max_unzipped_mb: int = 100
     max_zip_ratio: int = 100
     max_pdf_pages: int = 2000
-    ingest_seconds: float = 120.0       # per file, reading/extracting text
+    ingest_seconds: float = 120.0       # per file, reading/extracting text (the reader is killed after it)
+    # address space of the child process that reads one file (ingest/bounded.py); 0 = no cap
+    ingest_mb: int = 2048
     # the server (and bot) write the vectors an interrupted or --words-only ingest left out, in their
     # upload worker; off = leave it to `sotay ingest` (e.g. a nightly run on a busy small server)
     embed_in_background: bool = True

@@ -25,10 +25,11 @@ from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
 from index.store import Store, crash_point
 from index.twins import Choice, much_shorter, twin_of
+from ingest.bounded import extract  # in a child process killed at the file's time limit
 from ingest.limits import ReadLimits
 from ingest.parse import parse_document
 from ingest.passages import build_passages
-from ingest.readers import extract, unsupported_reason
+from ingest.readers import unsupported_reason
 from ingest.records import Document, DocumentSummary, Passage
 
 log = logging.getLogger(__name__)

@@ -67,6 +67,11 @@ class Hit:
         """As officials write it: "mục 2.1, phần II, Chương trình số 01/CTr-LĐLĐ ngày 21/01/2026 của …"."""
         return self.cite()
 
+    @property
+    def scanned(self) -> bool:
+        """The passage was read by OCR (a scan or a photo): its spelling may be wrong, and fronts say so."""
+        return self.document.meta.ocr_confidence is not None
+
     def cite(self, within: tuple[str, ...] = ()) -> str:
         """The citation, narrowed by `within`: the numbered lines of the passage above a quoted unit
         ("2. …", "b) …"), so an answer names the khoản or điểm it quotes."""

@@ -1,5 +1,5 @@
 """Limits checked before a file is read: archive size and compression ratio from the zip directory,
-PDF page count, and a per-file deadline. Each breach is an IngestError (HTTP 422) naming the limit.
+PDF page count, a per-file deadline and memory cap (enforced by ingest/bounded.py's child process). Each breach is an IngestError (HTTP 422) naming the limit.
 `precheck` is what can be judged without reading any content; the upload route runs it before it
 queues a job, so a zip bomb or an .exe renamed .pdf is a 422 at once rather than a job that fails."""
 from __future__ import annotations
@@ -23,11 +23,12 @@ class ReadLimits:
     max_zip_ratio: int = 100
     max_pdf_pages: int = 2000
     seconds: float = 120.0
+    memory_mb: int = 2048   # address space of the child that reads one file (ingest/bounded.py); 0 = no cap
 
     @classmethod
     def of(cls, settings) -> ReadLimits:
         return cls(settings.max_unzipped_mb, settings.max_zip_ratio, settings.max_pdf_pages,
-                   settings.ingest_seconds)
+                   settings.ingest_seconds, settings.ingest_mb)
 
     def deadline(self, name: str) -> Deadline:
         return Deadline(name, self.seconds, time.monotonic() + self.seconds)

@@ -51,7 +51,8 @@ def reply_text(reply: Reply, base_url: str | None = None) -> str:
             lines += ["", "📄 Nguồn:"]
             for s in reply.sources:
                 link = f" — {passage_url(base_url, s.doc_id, s.section_id)}" if base_url else ""
-                lines.append(f"• {s.citation}{link}")
+                mark = f" ({t.SCANNED})" if s.scanned else ""
+                lines.append(f"• {s.citation}{mark}{link}")
         return "\n".join(lines)
     if reply.kind == SHORT:
         return reply.text
@@ -59,7 +60,7 @@ def reply_text(reply: Reply, base_url: str | None = None) -> str:
     if reply.related:
         # bullets, not numbers: "1" and "2" are typed replies here
         items = ["🔎 Các đoạn gần nhất (có thể liên quan):"]
-        items += [f"• {h.citation}\n{excerpt(h.text, h.heading_path, 200)}" for h in reply.related]
+        items += [f"• {h.citation}{_mark(h)}\n{excerpt(h.text, h.heading_path, 200)}" for h in reply.related]
         parts.append("\n\n".join(items))
     parts.append(t.Z_HINT)
     return "\n\n".join(parts)
@@ -78,7 +79,7 @@ def results_text(page: Page) -> str:
         more = "Không còn kết quả nào khác." if page.page else \
             "Không tìm thấy đoạn nào chứa các từ khóa này. Bạn thử từ khóa khác nhé."
         return f"{head}\n\n{more}"
-    items = [head] + [f"• {h.citation}\n{excerpt(h.text, h.heading_path)}" for h in page.hits]
+    items = [head] + [f"• {h.citation}{_mark(h)}\n{excerpt(h.text, h.heading_path)}" for h in page.hits]
     return "\n\n".join(items)
 
 
@@ -89,7 +90,11 @@ def results_footer(page: Page) -> str:
 
 
 def passage_text(hit: Hit) -> str:
-    return f"📄 {hit.citation}\n\n{hit.text.strip()}"
+    return f"📄 {hit.citation}{_mark(hit)}\n\n{hit.text.strip()}"
+
+
+def _mark(hit: Hit) -> str:
+    return f" ({t.SCANNED})" if hit.scanned else ""
 
 
 def doc_list_text(docs: list[DocumentSummary]) -> str:

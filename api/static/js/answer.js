@@ -1,6 +1,6 @@
 /* Khung "Trả lời": câu trả lời của POST /ask và nguồn của nó. Liên kết dựng từ citations[].doc_id/section_id
  * (tương đối, #doc/…), không lấy từ chữ của câu trả lời. Nhiều nguồn: mỗi trích dẫn kèm nguồn riêng. */
-import { $, h, docHref } from "./dom.js";
+import { $, h, docHref, SCANNED_NOTE } from "./dom.js";
 import { highlight } from "./highlight.js";
 
 const box = $("answer"), body = $("answer-body"), title = $("answer-title");
@@ -10,7 +10,10 @@ const LINK_LINE = /\n?Xem đầy đủ:[ \t]*\S+[ \t]*$/gm;
 export function hideAnswer() { box.hidden = true; }
 
 function sourceLink(c) {
-  return h("a", { href: docHref(c.doc_id, c.section_id), className: "cite", text: c.citation });
+  const link = h("a", { href: docHref(c.doc_id, c.section_id), className: "cite", text: c.citation });
+  // một trích dẫn từ văn bản quét (OCR) mang dấu như trên trang văn bản: chữ có thể sai chính tả
+  return c.scanned ? h("span", null, [link, h("span", { className: "ocr-note scanned-cite", text: " — " + SCANNED_NOTE })])
+    : link;
 }
 
 /** Một nguồn: liên kết, đoạn văn đầy đủ thu gọn bên dưới. */
