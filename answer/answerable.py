@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from query.asked import WHAT, facets, holds, mentions_all, names_all, objects, specifics
 from answer.records import Answer
 from index.records import Hit
+from query.asked import WHAT, facets, holds, mentions_all, names_all, objects, specifics
 
 SUGGESTIONS = 3           # other passages offered beside an answer or an abstention; a choice of layout, not measured
 NOT_FOUND = ("Chưa tìm thấy nội dung này trong các văn bản đã nạp. "

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from core.text import fold
 from ingest.records import DocumentSummary
 
-if TYPE_CHECKING:
-    from answer.targets import TargetRow
-
-Row = TypeVar("Row", bound="TargetRow")
+# answer/targets.py's TargetRow (.target, .document, .verdict, .verdict_source), not imported: targets imports this
+Row = TypeVar("Row")
 # a report's line and a programme's target are the same target when they state the same value and share
 # this much of their subject's syllables (Jaccard); the seeds' true pairs score .55-.8, others under .35
 SAME_SUBJECT = 0.5

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 
-from service.engine import Engine
 from api.schemas import FiltersIn
 from core.settings import Settings
 from index.records import Filters
+from service.engine import Engine
 
 
 # The dependencies below do no I/O, so they are coroutines: FastAPI runs a plain `def` dependency on a worker

@@ -192,8 +192,8 @@ def incremental(data: Path) -> dict:
     """In process on the full index: drop the largest document from the live view, then apply it again
     from the store (what an update or another process's upload costs: Searcher.apply, no rebuild)."""
     os.environ["SOTAY_DATA_DIR"] = str(data)
-    from service.engine import Engine
     from core.settings import Settings
+    from service.engine import Engine
     start = time.monotonic()
     engine = Engine.open(Settings())
     opened = time.monotonic() - start

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import bm25s
 
-from service.engine import Engine
 from core.settings import Settings
 from ingest.readers import read_text
+from service.engine import Engine
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "run_eval.py"
 spec = importlib.util.spec_from_file_location("run_eval", EVAL)

@@ -11,7 +11,9 @@ from pathlib import Path
 from core import redact
 from core.errors import SotayError
 from core.settings import Settings
-from sotay.edit import add_command as add_edit, cmd_edit
+from sotay.edit import add_command as add_edit
+from sotay.edit import cmd_edit
+from sotay.opening import open_engine
 
 log = logging.getLogger("sotay")
 
@@ -21,8 +23,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     and an interrupted run resumes where it stopped (already embedded texts come from the cache)."""
     from tqdm import tqdm
 
-    from service.engine import Engine
     from index.build import FileResult, IngestReport, collect, skipped
+    from service.engine import Engine
 
     paths = [Path(p) for p in args.paths]
     files = collect(paths)
@@ -159,8 +161,8 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     from answer import export
-    from service.engine import Engine
     from answer.targets import target_table
+    from service.engine import Engine
 
     with open_engine(Engine, settings, watch=False) as engine:
         rows = target_table(engine, topic=args.topic, filters=_filters(args))
@@ -189,9 +191,9 @@ def _write(output: str | None, text: str) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from api.server import uvicorn_options
     from service.engine import Engine
     from sotay.app import create_app
-    from api.server import uvicorn_options
 
     engine = open_engine(Engine, settings)  # before uvicorn: a bad data dir is one line, not a traceback
     try:
@@ -205,8 +207,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken
 
-    from service.engine import Engine
     from bot.run import channels, run
+    from service.engine import Engine
 
     channels(settings)                      # no token, or only webhooks: one line before the engine loads
     engine = open_engine(Engine, settings)  # before polling: a bad data dir is one line, not a traceback
@@ -217,19 +219,6 @@ def cmd_bot(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.close()
     return 0
-
-
-def open_engine(engine_class, settings: Settings, **options):
-    """Engine.open, with a data dir that cannot be used (file in the way, unreadable, read-only,
-    foreign index files) reported as one clear line instead of a traceback."""
-    try:
-        return engine_class.open(settings, **options)
-    except SotayError:
-        raise
-    except (OSError, ValueError, KeyError) as exc:
-        log.debug("engine open failed", exc_info=exc)
-        raise SotayError(f"không mở được thư mục dữ liệu {settings.data_dir} ({type(exc).__name__}: {exc}). "
-                         "Kiểm tra quyền ghi, tệp nằm chắn đường dẫn, hoặc xóa chỉ mục để nạp lại.") from exc
 
 
 def positive(text: str) -> int:

@@ -21,7 +21,7 @@ def add_command(s: argparse.ArgumentParser) -> None:
 def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     from service.edits import correct
     from service.engine import Engine
-    from sotay.cli import open_engine
+    from sotay.opening import open_engine
 
     changes = {("doc_type" if k == "type" else k): getattr(args, k) for k in OPTIONS if getattr(args, k) is not None}
     if not changes:

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
+from service.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -5,9 +5,9 @@ import threading
 
 import pytest
 
-from service.jobs import FILES, QUICK, JobQueue, lane_of
 from core.errors import NotFound
 from index.build import FileResult
+from service.jobs import FILES, QUICK, JobQueue, lane_of
 
 
 def test_lane_by_size_and_kind():

@@ -2,9 +2,9 @@
 is not newer than the report: a 2022 report says nothing about a 2023 programme's target."""
 from __future__ import annotations
 
-from service.engine import Engine
 from answer.targets import target_table
 from core.settings import Settings
+from service.engine import Engine
 from tests.conftest import CORPUS
 
 PROGRAMME_TYPE = "Chương trình hành động"

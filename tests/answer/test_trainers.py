@@ -11,11 +11,11 @@ import pytest
 
 from answer import export
 from answer.dossier import build_dossier
-from service.engine import Engine
 from answer.targets import target_table
 from core.errors import BadQuery
 from core.settings import Settings
 from core.text import fold
+from service.engine import Engine
 from tests.conftest import CORPUS
 
 TOPIC = "đào tạo bồi dưỡng cán bộ công đoàn"

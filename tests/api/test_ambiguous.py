@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from service.engine import Engine
 from api.main import create_app
 from core.errors import Ambiguous
+from service.engine import Engine
 from sotay import cli
 
 PLAN = """LIÊN ĐOÀN LAO ĐỘNG HUYỆN {parent}\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlparse
 import httpx
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
+from service.engine import Engine
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect, sync_playwright = sync_api.expect, sync_api.sync_playwright

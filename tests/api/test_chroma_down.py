@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
+from service.engine import Engine
 from tests.conftest import seed_files, serve
 from tests.index.test_chroma_server import free_port
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from query.followup import resolve, smalltalk
 from api.main import create_app
+from query.followup import resolve, smalltalk
 
 
 @pytest.fixture(scope="module")

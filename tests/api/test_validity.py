@@ -11,9 +11,9 @@ import time
 import httpx
 import pytest
 
-from service.engine import Engine
 from bot import format as fmt
 from core.settings import Settings
+from service.engine import Engine
 from tests.conftest import ROOT, SHARED, seed_files, serve
 
 LAWS = SHARED / "bench/laws"

@@ -9,9 +9,9 @@ import time
 import httpx
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
 from ingest import ocr
+from service.engine import Engine
 from tests.conftest import CORPUS, serve
 from tests.ingest.scans import image_pdf, render_pages
 

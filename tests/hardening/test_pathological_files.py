@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from service.engine import Engine
 from api.main import create_app
 from core.errors import IngestError
 from core.settings import Settings
 from ingest import office
 from ingest.limits import ReadLimits
 from ingest.readers import extract
+from service.engine import Engine
 from tests.conftest import seed_files
 
 KEY = {"X-API-Key": "test-key"}

@@ -8,9 +8,9 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from service.engine import Engine
 from core.errors import IngestError
 from core.settings import Settings
+from service.engine import Engine
 
 
 def pdf_with_pages(n: int) -> bytes:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
 from index.maxp import units
 from index.search import Tuning
+from service.engine import Engine
 from tests.conftest import seed_files
 
 

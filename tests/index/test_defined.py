@@ -7,9 +7,9 @@ import dataclasses
 import httpx
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
 from index.defined import asked_term, defines
+from service.engine import Engine
 from tests.conftest import SHARED, serve
 
 LAWS = SHARED / "bench" / "alqac" / "laws"

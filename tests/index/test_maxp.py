@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.engine import Engine
 from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder
 from index.maxp import units
 from index.search import Searcher, Tuning
 from index.store import Store
+from service.engine import Engine
 from tests.conftest import seed_files
 
 

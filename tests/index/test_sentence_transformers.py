@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
+from service.engine import Engine
 from tests.conftest import seed_files
 
 

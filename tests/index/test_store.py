@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
+from service.engine import Engine
 from tests.conftest import ROOT, SHARED, seed_files
 
 PLAN = """{parent}

