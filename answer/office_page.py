@@ -26,7 +26,16 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 def set_font(rpr_owner, name: str = FONT) -> None:
     """Name the font for every script (ASCII, Vietnamese letters, East Asian, complex) and drop theme fonts."""
-    rpr = rpr_owner.get_or_add_rPr()
+    _name_fonts(rpr_owner.get_or_add_rPr(), name)
+
+
+def _defaults(doc) -> None:
+    """docDefaults: the base every style inherits from, theme fonts included."""
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    _name_fonts(rpr_default.find(qn("w:rPr")), FONT)
+
+
+def _name_fonts(rpr, name: str) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -35,20 +44,6 @@ def set_font(rpr_owner, name: str = FONT) -> None:
         fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
-
-
-def _defaults(doc) -> None:
-    """docDefaults: the base every style inherits from, theme fonts included."""
-    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    holder = rpr_default.find(qn("w:rPr"))
-    fonts = holder.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        holder.insert(0, fonts)
-    for attr in _THEME_ATTRS:
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
 
 
 def _style(doc, name: str, size: int, bold: bool | None = None, italic: bool = False):

@@ -98,8 +98,13 @@ def _sweep() -> None:
 
 
 def _alive(pid: int) -> bool:
+    return _answers(os.kill, pid)
+
+
+def _answers(send, target: int) -> bool:
+    """Whether a process (os.kill) or group (os.killpg) exists: signal 0 is checked, not sent."""
     try:
-        os.kill(pid, 0)
+        send(target, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
@@ -202,13 +207,7 @@ def _reap_group(pgid: int) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return _answers(os.killpg, pgid)
 
 
 def _follow_parent() -> None:
