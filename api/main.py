@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.middleware import Guard, install_handlers
-from api.routes import docs, documents, edits, health, jobs, search, trainers
+from api.routes import docs, documents, edits, health, jobs, originals, search, trainers
 from core import redact
 from core.settings import Settings
 from service.engine import Engine
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(edits.router)
+    app.include_router(originals.router)   # before documents': its /{doc_id:path} would take /…/original
     app.include_router(documents.router)
     app.include_router(jobs.router)
     app.include_router(trainers.router)

@@ -182,6 +182,7 @@ class SectionOut(Record):
 
 class DocumentFull(DocumentOut):
     sections: list[SectionOut]
+    has_original: bool = False   # its original file can be downloaded (GET /documents/{id}/original)
 
 
 class IngestOut(Record):

@@ -23,8 +23,10 @@ from index.analyze import analyze
 from index.corrections import Corrections, applied, stamp
 from index.embed import Embedder, EmbeddingCache, dense_text
 from index.maxp import units
+from index.originals import Originals, unused
 from index.store import Store, crash_point
 from index.twins import Choice, much_shorter, twin_of
+from index.writelock import WriteLock
 from ingest.bounded import extract  # in a child process killed at the file's time limit
 from ingest.limits import ReadLimits
 from ingest.parse import parse_document
@@ -146,8 +148,9 @@ class Indexer:
 
     def __init__(self, store: Store, embedder: Embedder, cache: EmbeddingCache, notify: Notify | None = None,
                  limits: ReadLimits | None = None, paragraphs: bool = True,
-                 lock: threading.RLock | None = None):
+                 lock: threading.RLock | WriteLock | None = None, originals: Originals | None = None):
         self.lock = lock or threading.RLock()
+        self.originals = originals   # each file's bytes, kept for download and `sotay reread` (index/originals.py)
         self.paragraphs = paragraphs   # also embed and store paragraph units for maxP (index/maxp.py)
         self.store = store
         self.limits = limits or ReadLimits()   # archive size/ratio, PDF pages, time: from settings
@@ -166,7 +169,7 @@ class Indexer:
 
     def add_bytes(self, data: bytes, filename: str, embed: bool = True,
                   progress: Progress | None = None, choice: Choice | None = None) -> FileResult:
-        """Parse and index one file's bytes; raises IngestError for bad input."""
+        """Parse and index one file's bytes, and keep them (index/originals.py); raises IngestError for bad input."""
         report = progress or (lambda stage, done: None)
 
         def ocr_pages(done: int, total: int) -> None:
@@ -176,14 +179,16 @@ class Indexer:
         known = self.store.same_file(key) if choice is None else None
         if known is not None:   # the very same bytes are the current version: nothing to read again
             summary, n_passages = known
+            self._keep_original(summary.id, data)   # a data dir from before originals were kept
             return FileResult(source=filename, status="unchanged", doc_id=summary.id, passages=n_passages,
                               document=summary)
         found = extract(data, filename, progress=ocr_pages, limits=self.limits)
         return self.add_text(found.text, filename, ocr_confidence=found.ocr_confidence, embed=embed,
-                             progress=report, key=key, choice=choice)
+                             progress=report, key=key, choice=choice, original=data)
 
     def add_text(self, text: str, source: str, ocr_confidence: float | None = None, embed: bool = True,
-                 progress: Progress | None = None, key: str = "", choice: Choice | None = None) -> FileResult:
+                 progress: Progress | None = None, key: str = "", choice: Choice | None = None,
+                 original: bytes | None = None) -> FileResult:
         report = progress or (lambda stage, done: None)
         report("đang phân tích văn bản", 0.6)
         doc = parse_document(text, source, ocr_confidence=ocr_confidence)
@@ -222,13 +227,18 @@ class Indexer:
             if current == version:
                 if key and record.get("file_key") != key:   # same content from other bytes: remember these too
                     self.store.remember_file(doc.id, key)
+                if original is not None:
+                    self._keep_original(doc.id, original)
                 return FileResult(source=source, status="unchanged", doc_id=doc.id, passages=len(passages),
                                   document=doc.summary())
             if lex is None:   # another worker changed it since the look above
                 lex = [analyze(lexical_text(p, doc)) for p in passages]
+            # the bytes first: a record never names an original that is not complete
+            address = self.originals.put(original) if original is not None and self.originals else ""
             self.store.begin(doc, version)
             self.store.write_passages(doc.id, version, passages, lex, None, self.embedder.dim)
-            self.store.commit(doc, version, key, len(passages))
+            self.store.commit(doc, version, key, len(passages), original=address)
+            self._forget_originals({(record or {}).get("original") or ""} - {address})
         self.notify(doc.id)
         status = "updated" if current else "added"
         log.info("%s %s as %s (%d passages)", status, source, doc.id, len(passages))
@@ -265,6 +275,30 @@ class Indexer:
         if self.store.record(doc.id) is not None:
             return replace(doc, id=f"{doc.id}-{doc.content_hash[:6]}")
         return doc
+
+    def _keep_original(self, doc_id: str, data: bytes) -> None:
+        """Keep these bytes as the document's original when its record names none yet."""
+        if self.originals is None:
+            return
+        with self.lock:
+            record = self.store.record(doc_id)
+            if record is not None and record.get("version") and not record.get("original"):
+                address = self.originals.put(data)
+                self.store.remember_file(doc_id, record.get("file_key") or "", original=address)
+
+    def _forget_originals(self, addresses: set[str]) -> None:
+        """Remove the kept files no record names any more (under the lock: a write may be about to name one)."""
+        if self.originals is not None:
+            with self.lock:
+                self.originals.remove(unused(self.store, addresses))
+
+    def recover(self) -> list[str]:
+        """The store's recovery after a crash, and the originals a crashed write kept but never named."""
+        with self.lock:
+            cleaned = self.store.recover()
+            if self.originals is not None:
+                self.originals.remove(unused(self.store, self.originals.addresses()))
+        return cleaned
 
     def _text_of(self, doc_id: str) -> str | None:
         stored = self.store.get_document(doc_id)
@@ -326,7 +360,9 @@ class Indexer:
 
     def delete_many(self, doc_ids: list[str]) -> None:
         with self.lock:
+            got = self.store.documents.get(ids=list(doc_ids), include=["metadatas"]) if doc_ids else {"metadatas": []}
             self.store.delete_many(doc_ids)
             self.corrections.forget(doc_ids)
+            self._forget_originals({m.get("original") or "" for m in got["metadatas"]})
         for doc_id in doc_ids:
             self.notify(doc_id)

@@ -153,10 +153,10 @@ class Store:
                     None)
 
     # writes ----------------------------------------------------------------------
-    def remember_file(self, doc_id: str, file_key: str) -> None:
-        meta = self.record(doc_id)
-        if meta is not None and meta.get("version"):
-            self.documents.update(ids=[doc_id], metadatas=[{**meta, "file_key": file_key}])
+    def remember_file(self, doc_id: str, file_key: str, original: str = "") -> None:
+        if (meta := self.record(doc_id)) is not None and meta.get("version"):
+            kept = {"original": original} if original else {}   # index/originals.py
+            self.documents.update(ids=[doc_id], metadatas=[{**meta, "file_key": file_key, **kept}])
 
     def begin(self, doc: Document, version: str) -> str | None:
         """Mark a write of `version` under way; returns the current version ("" or None for a new one)."""
@@ -192,14 +192,14 @@ class Store:
             )
             crash_point("passages")
 
-    def commit(self, doc: Document, version: str, file_key: str = "", n_passages: int = 0) -> None:
-        """Make `version` current in one upsert, then drop the other versions' passages and log it.
-        `file_key` names the exact bytes it was read from, so re-reading them can be skipped."""
+    def commit(self, doc: Document, version: str, file_key: str = "", n_passages: int = 0, *, original: str) -> None:
+        """Make `version` current in one upsert, then drop the other versions' passages and log it. `file_key`
+        names the bytes it was read from (re-reading them is skipped), `original` where they are kept ("": none)."""
         self.trees.upsert(ids=[versioned(doc.id, version)], embeddings=[[1.0]], documents=[pack(doc)],
                           metadatas=[{"doc_id": doc.id, "version": version}])
         self.documents.upsert(ids=[doc.id], embeddings=[[1.0]], documents=[""],
                               metadatas=[{**doc_fields(doc), "version": version, "pending": "",
-                                          "file_key": file_key, "n_passages": n_passages}])
+                                          "file_key": file_key, "n_passages": n_passages, "original": original}])
         crash_point("flipped")
         self._drop({"$and": [{"doc_id": doc.id}, {"version": {"$ne": version}}]})
         self.log_change(doc.id, "put")

@@ -41,11 +41,13 @@ from core.text import fold
 from index.build import FileResult, Indexer
 from index.chroma import UNREACHABLE, unreachable
 from index.embed import EmbeddingCache, load_embedder, model_for
+from index.originals import Originals
 from index.records import Filters, Hit
 from index.search import Searcher, Tuning, View
 from index.store import CHANGES_KEPT_S, Store
 from index.twins import Choice
 from index.validity import validated, with_validity
+from index.writelock import WriteLock
 from ingest.limits import ReadLimits
 from ingest.records import Document, DocumentSummary
 from query.understand import Query, understand
@@ -72,7 +74,7 @@ class Engine:
     indexer: Indexer
     llm: LLMWriter | None = None
     jobs: JobQueue | None = None
-    # the indexer's lock: held by each store write (any lane) and by a CLI ingest as a whole
+    # held by a CLI ingest as a whole; each store write holds the indexer's (the data dir's) lock
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
     deletions: Deletions | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -85,16 +87,15 @@ class Engine:
         tune_process()
         embedder = load_embedder(model_for(settings), settings.cache_dir)
         store = Store(settings, embedder.name)
-        store.recover()
         cache = EmbeddingCache(settings.cache_dir)
+        indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]), limits=ReadLimits.of(settings),
+                          paragraphs=settings.maxp != "off", lock=WriteLock(settings.data_dir),
+                          originals=Originals(settings.data_dir))
+        indexer.recover()
         searcher = Searcher(store, embedder, settings.data_dir, cache,
                             tuning=Tuning(maxp=settings.maxp, maxp_depth=settings.maxp_depth))
-        lock = threading.RLock()
-        indexer = Indexer(store, embedder, cache, notify=lambda d: searcher.apply([d]),
-                          limits=ReadLimits.of(settings), paragraphs=settings.maxp != "off", lock=lock)
         llm = LLMWriter(settings) if settings.llm_url else None
-        engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm,
-                     _write_lock=lock)
+        engine = cls(settings=settings, store=store, searcher=searcher, indexer=indexer, llm=llm)
         engine.jobs = JobQueue(engine._ingest, folder=settings.data_dir / "jobs")
         engine.deletions = Deletions(store, indexer, engine.jobs, engine.listed)
         if watch:   # a serving process takes up the uploads a crashed one left (service/jobfiles.py)

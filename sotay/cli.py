@@ -76,6 +76,47 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A consistent snapshot while the server runs: writers wait for it (index/snapshot.py)."""
+    from index.snapshot import backup
+
+    snap = backup(settings, Path(args.file))
+    print(f"Đã sao lưu {settings.data_dir} vào {snap.path}: {snap.describe()}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from index.snapshot import restore
+
+    target = Path(args.target) if args.target else settings.data_dir
+    snap = restore(settings, Path(args.file), target, force=args.force)
+    print(f"Đã khôi phục {args.file} vào {snap.path}: {snap.describe()}")
+    return 0
+
+
+def cmd_reread(args: argparse.Namespace, settings: Settings) -> int:
+    """Read documents again from their kept originals with this version's readers."""
+    from service.engine import Engine
+    from service.originals import address_of, reread
+
+    if not args.ids and not args.all:
+        raise SotayError("Cần mã văn bản (hoặc số/ký hiệu), hoặc --all cho mọi văn bản")
+    failed = 0
+    with open_engine(Engine, settings, watch=False) as engine:
+        if args.all:
+            ids = [d.id for d in engine.documents() if address_of(engine, d.id)]
+            without = len(engine.documents()) - len(ids)
+            if without:
+                print(f"{without} văn bản chưa có tệp gốc (nạp trước khi Sổ tay giữ tệp gốc): bỏ qua", file=sys.stderr)
+        else:
+            ids = [engine.document(key).id for key in args.ids]   # every key resolved (or refused) first
+        for doc_id in ids:
+            result = reread(engine, doc_id)
+            failed += result.status == "failed"
+            print(result.describe(), file=sys.stderr if result.status == "failed" else sys.stdout)
+    return 1 if failed else 0
+
+
 def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.parse import parse_document
     from ingest.passages import build_passages
@@ -250,6 +291,16 @@ def parser() -> argparse.ArgumentParser:
     s = command("delete", "xóa văn bản khỏi chỉ mục (theo mã hoặc số/ký hiệu)")
     s.add_argument("ids", nargs="+", help="mã văn bản (xem /documents) hoặc số/ký hiệu, ví dụ 01/CTr-LĐLĐ")
     add_edit(command("edit", "sửa số, ngày, loại, cơ quan ban hành hoặc trích yếu của một văn bản đã nạp"))
+    s = command("backup", "sao lưu chỉ mục và tệp gốc vào một tệp .tar (chạy được khi máy chủ đang phục vụ)")
+    s.add_argument("file", help="tệp sao lưu sẽ ghi, ví dụ sotay-2026-12-02.tar (không ghi đè tệp đã có)")
+    s = command("restore", "khôi phục một bản sao lưu vào thư mục dữ liệu")
+    s.add_argument("file", help="tệp sao lưu (.tar) do sotay backup ghi")
+    s.add_argument("target", nargs="?", help="thư mục dữ liệu đích (mặc định SOTAY_DATA_DIR)")
+    s.add_argument("--force", action="store_true",
+                   help="thư mục đích không trống thì chuyển nó sang bên cạnh (tên .before-restore-…) rồi khôi phục")
+    s = command("reread", "đọc lại văn bản từ tệp gốc đã lưu bằng bộ đọc hiện tại (lỗi thì giữ nguyên bản đang có)")
+    s.add_argument("ids", nargs="*", help="mã văn bản hoặc số/ký hiệu")
+    s.add_argument("--all", action="store_true", help="mọi văn bản có tệp gốc")
     s = command("inspect", "xem siêu dữ liệu và cây mục của một tệp")
     s.add_argument("files", nargs="+", help="tệp cần xem (không nạp vào chỉ mục)")
     s.add_argument("--json", action="store_true", help="in dạng JSON: siêu dữ liệu, các mục và số đoạn")
@@ -300,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handler = {"ingest": cmd_ingest, "inspect": cmd_inspect, "search": cmd_search, "ask": cmd_ask,
                "serve": cmd_serve, "bot": cmd_bot, "delete": cmd_delete, "edit": cmd_edit, "dossier": cmd_dossier,
-               "targets": cmd_targets}[args.command]
+               "targets": cmd_targets,
+               "backup": cmd_backup, "restore": cmd_restore, "reread": cmd_reread}[args.command]
     try:
         settings = Settings()
         redact.install(settings)

@@ -17,6 +17,7 @@ from api.schemas import DocumentFull, DocumentOut, JobOut
 from index.twins import Choice
 from ingest.limits import ReadLimits, precheck
 from ingest.readers import check_supported
+from service.originals import address_of
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/documents", tags=["văn bản"])
@@ -44,7 +45,8 @@ def list_documents(
 
 @router.get("/{doc_id:path}", response_model=DocumentFull)
 def get_document(engine: EngineDep, doc_id: str) -> DocumentFull:
-    return DocumentFull.model_validate(engine.document(doc_id))
+    doc = DocumentFull.model_validate(engine.document(doc_id))
+    return doc.model_copy(update={"has_original": bool(address_of(engine, doc.id))})
 
 
 @router.post("", response_model=JobOut, status_code=202, dependencies=[AdminDep], openapi_extra=UPLOAD_FORM)

@@ -176,13 +176,18 @@ function renderMeta(doc) {
     ["Cơ quan ban hành", doc.issuer],
     ["Người ký", doc.signer],
     ["Nơi nhận", (doc.recipients || []).join("; ")],
-    ["Tệp gốc", doc.source],
+    ["Tệp gốc", doc.has_original ? "" : doc.source],
     ["Lưu ý", isScanned(doc) ? SCANNED_NOTE : ""]
   ];
   el.docMeta.replaceChildren();
   meta.forEach((m) => {
     if (m[1]) el.docMeta.appendChild(h("div", null, [h("dt", { text: m[0] }), h("dd", { text: m[1] })]));
   });
+  if (doc.has_original) {   // tải đúng tệp đã nạp (máy chủ gửi kèm tên tệp gốc)
+    const link = h("a", { href: "/documents/" + encodeURIComponent(doc.id) + "/original", className: "original-link",
+      download: doc.source, text: doc.source + " (tải về)" });
+    el.docMeta.appendChild(h("div", { className: "doc-original" }, [h("dt", { text: "Tệp gốc" }), h("dd", null, [link])]));
+  }
   const validity = validityText(doc);
   if (validity) el.docMeta.appendChild(h("div", null, [h("dt", { text: "Hiệu lực" }), h("dd", { text: validity })]));
   const rows = RELATIONS.concat(doc.current && doc.status === "term_ended" ? [["current", "Văn bản hiện hành"]] : []);
