@@ -47,7 +47,8 @@ def correct(indexer: Indexer, doc_id: str, changes: dict[str, str | None]) -> tu
             lex = [analyze(lexical_text(p, doc)) for p in passages]
             store.begin(doc, version)
             store.write_passages(doc_id, version, passages, lex, None, indexer.embedder.dim)
-            store.commit(doc, version, record.get("file_key") or "", len(passages), original=record.get("original") or "")
+            store.commit(doc, version, record.get("file_key") or "", len(passages),
+                         original=record.get("original") or "")   # the file it was read from stays kept
         store.log_change(doc_id, "edit")
     log.info("corrected %s: %s", doc_id, "; ".join(
         f"{FIELDS[k]} {getattr(before.meta, k)!r} → {v!r}" for k, v in fields.items()))

@@ -276,6 +276,14 @@ def test_the_backup_waits_for_a_write_step_of_another_process_and_cleans_a_crash
     store.client.close()
 
 
+def test_a_corrected_document_keeps_its_original(base, units):
+    doc_id, data = next((i, d) for i, d in units.items() if "Mường Tè" in d.decode())
+    r = httpx.patch(f"{base}/documents/{doc_id}", json={"title": "Tổ chức hội thao năm 2025"}, headers=KEY, timeout=60)
+    assert r.status_code == 200, r.text
+    assert httpx.get(f"{base}/documents/{doc_id}/original").content == data
+    assert all(httpx.get(f"{base}/documents/{i}/original").content == d for i, d in units.items())
+
+
 def test_the_document_page_links_its_original_and_the_link_downloads_it(base, units, tmp_path):
     browser_test = pytest.importorskip("tests.api.test_browser")
     doc_id, data = next((i, d) for i, d in units.items() if "Sìn Hồ" in d.decode())
