@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,16 +19,23 @@ from service.engine import Engine
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
-def _shared() -> Path:
-    """../shared beside the project (SOTAY_SHARED overrides it when a clone lives elsewhere)."""
-    candidates = [os.environ.get("SOTAY_SHARED"), ROOT.parent / "shared", "/work/shared"]
+def _shared() -> Path | None:
+    """../shared beside the project (eval sets, benchmark laws), or None. SOTAY_SHARED, when set, is the only
+    place looked at (set it to a missing path to run as a clone without ../shared would)."""
+    if os.environ.get("SOTAY_SHARED") is not None:
+        candidates = [os.environ["SOTAY_SHARED"]]
+    else:
+        candidates = [str(ROOT.parent / "shared"), "/work/shared"]
     for c in candidates:
         if c and (Path(c) / "eval" / "run_eval.py").exists():
             return Path(c)
-    raise RuntimeError("../shared (eval sets, benchmark laws) not found; set SOTAY_SHARED")
+    return None
 
 
-SHARED = _shared()
+_FOUND = _shared()
+NO_SHARED = "../shared (eval sets, benchmark laws) not found; set SOTAY_SHARED"
+# Without ../shared these paths lead nowhere; the tests that use them are skipped (pytest_collection_modifyitems)
+SHARED = _FOUND or ROOT.parent / "shared"
 DEV = SHARED / "eval" / "dev.jsonl"
 
 
@@ -60,13 +68,14 @@ def seed_settings(tmp_path_factory, cache_dir) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def seed_engine(seed_settings) -> Engine:
+def seed_engine(seed_settings) -> Iterator[Engine]:
     """An engine over the five seeds, ingested through the same path as uploads."""
     engine = Engine.open(seed_settings)
     for f in seed_files():
         result = engine.add_bytes(f.read_bytes(), f.name)
         assert result.status in ("added", "unchanged"), result
-    return engine
+    yield engine
+    engine.close()
 
 
 @contextlib.contextmanager
@@ -109,3 +118,38 @@ def server(seed_settings, seed_engine):
     """The real app over the seeds, served by uvicorn on a loopback port; yields its base URL."""
     with serve(seed_settings, seed_engine) as base:
         yield base
+
+
+def _needs_shared(item) -> bool:
+    """The test (or its module, or a fixture) reads ../shared: its module imports SHARED, DEV or dev_questions."""
+    module = getattr(item, "module", None)
+    return any(getattr(module, name, None) is value for name, value in
+               (("SHARED", SHARED), ("DEV", DEV), ("dev_questions", dev_questions)))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the slow tier by rule (tests/tiers.py), and skips what needs ../shared when it is missing."""
+    from tests.tiers import slow_reason
+
+    for item in items:
+        if item.get_closest_marker("slow") is None and slow_reason(item):
+            item.add_marker(pytest.mark.slow)
+        if _FOUND is None and _needs_shared(item):
+            item.add_marker(pytest.mark.skip(reason=NO_SHARED))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Nothing a fixture started outlives the session: every uvicorn, bot loop and fake server thread is stopped."""
+    for t in threading.enumerate():
+        if t.name in _OURS:
+            t.join(timeout=5)       # a stopped server's thread may still be returning
+    leaked = [t.name for t in threading.enumerate() if t.name in _OURS]
+    if leaked and exitstatus == 0:
+        session.exitstatus = 1
+        print(f"\nthreads left running after the tests: {leaked}")
+    watchers = sum(t.name == "sotay-watch" for t in threading.enumerate())
+    if watchers:   # not a failure: atexit stops them, but a test that opens an Engine should close it
+        print(f"\n{watchers} Engine(s) left open by tests (their sotay-watch threads are still running)")
+
+
+_OURS = {"uvicorn", "bot-loop", "zalo-loop", "fake-telegram", "fake-zalo"}

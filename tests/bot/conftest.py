@@ -26,7 +26,8 @@ def engine(tmp_path_factory, cache_dir):
     for f in sorted(CORPUS.glob("*.txt")):
         result = eng.add_bytes(f.read_bytes(), f.name)
         assert result.status in ("added", "unchanged"), result
-    return eng
+    yield eng
+    eng.close()
 
 
 def bot_settings(tmp_path: Path, base_url: str, **overrides):
