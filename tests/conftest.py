@@ -52,6 +52,8 @@ def parsed_seed(prefix: str):
 
 
 def dev_questions(path: Path = DEV) -> list[dict]:
+    if _FOUND is None and path == DEV:   # read at import by some modules; their tests are skipped without it
+        return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
