@@ -18,13 +18,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from core.text import fold
 from ingest.records import DocumentSummary
+from ingest.targets import Target
 
-# answer/targets.py's TargetRow (.target, .document, .verdict, .verdict_source), not imported: targets imports this
-Row = TypeVar("Row")
+
+class _RowLike(Protocol):
+    """What is read of a row: answer/targets.py's TargetRow, not imported (targets imports this); a dataclass."""
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def target(self) -> Target: ...
+    @property
+    def document(self) -> DocumentSummary: ...
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def citation(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_RowLike)
 # a report's line and a programme's target are the same target when they state the same value and share
 # this much of their subject's syllables (Jaccard); the seeds' true pairs score .55-.8, others under .35
 SAME_SUBJECT = 0.5

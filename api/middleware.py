@@ -180,7 +180,7 @@ class Guard:
 
         method, path = scope["method"], scope["path"]
         client = (scope.get("client") or (None,))[0]
-        if self.limiter.applies(path, client) and (wait := self.limiter.wait(client)):
+        if client is not None and self.limiter.applies(path, client) and (wait := self.limiter.wait(client)):
             await refuse(429, f"Bạn gửi quá nhiều câu hỏi; vui lòng thử lại sau {retry_after(wait)} giây",
                          headers=((b"retry-after", retry_after(wait).encode()),))
             return

@@ -27,7 +27,7 @@ class DocumentRecord(Record):
     @classmethod
     def _flat(cls, record: Any) -> Any:
         if isinstance(record, Document):
-            return {**cls._flat(record.summary()), "sections": record.sections}
+            return {**cls._flat(record.summary()), "sections": record.sections}   # type: ignore[operator]  # mypy sees the validator proxy
         if isinstance(record, DocumentSummary):
             meta = record.meta
             return {**vars(meta), "id": record.id, "source": record.source, "name": record.name,

@@ -17,6 +17,7 @@ closed; one that sent nothing is closed silently, like an idle keep-alive connec
 """
 from __future__ import annotations
 
+import asyncio
 import time
 
 import h11
@@ -45,9 +46,9 @@ class SlowClientH11(VietnameseH11):
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._clock = time.monotonic
-        self._header_timer = None
-        self._body_timer = None
-        self._watched = None       # the request whose body is being watched
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._body_timer: asyncio.TimerHandle | None = None
+        self._watched: object | None = None      # the request whose body is being watched
         self._body_bytes = 0
         self._waited = 0.0         # seconds the body watch did not count (server not reading)
         self._wait_for_headers(self.cycle)

@@ -42,7 +42,7 @@ class ExplicitOnly(EmbeddingFunction):
         return {}
 
     @staticmethod
-    def build_from_config(config: dict) -> "ExplicitOnly":
+    def build_from_config(config: dict) -> ExplicitOnly:
         return ExplicitOnly()
 
 

@@ -214,7 +214,7 @@ class EmbeddingCache:
         with self._lock:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
-                q = "SELECT key, vec FROM emb WHERE key IN (%s)" % ",".join("?" * len(chunk))
+                q = f"SELECT key, vec FROM emb WHERE key IN ({','.join('?' * len(chunk))})"
                 for k, blob in self._db.execute(q, chunk):
                     found[k] = np.frombuffer(blob, dtype=np.float32)
         return found

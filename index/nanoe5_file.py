@@ -163,7 +163,7 @@ class Tokenizer:
             out.extend(self._word(META + word))
         return out
 
-    @lru_cache(maxsize=1 << 16)
+    @lru_cache(maxsize=1 << 16)   # noqa: B019  (one tokenizer per process, kept for its lifetime)
     def _word(self, s: str) -> tuple[int, ...]:
         """Viterbi over the pieces, as `e5.c` runs it: the best total score, unknown characters one by one."""
         n, pieces, scores, max_len = len(s), self.pieces, self.scores, self.max_len

@@ -71,7 +71,7 @@ class Restorer:
         for column in lattice[1:]:
             nxt = {}
             for s, lp in column:
-                def score(prev: str) -> float:
+                def score(prev: str, s: str = s, lp: float = lp, best: dict = best) -> float:
                     pair = self.pairs.get((prev, s), 0)
                     count = sum(self.unigrams.get(fold(prev), {}).values()) or 1
                     return best[prev][0] + math.log((pair + PAIR_ALPHA * math.exp(lp)) / (count + PAIR_ALPHA))

@@ -1,5 +1,6 @@
 """Limits checked before a file is read: archive size and compression ratio from the zip directory,
-PDF page count, a per-file deadline and memory cap (enforced by ingest/bounded.py's child process). Each breach is an IngestError (HTTP 422) naming the limit.
+PDF page count, a per-file deadline and memory cap (enforced by ingest/bounded.py's child process). Each breach
+is an IngestError (HTTP 422) naming the limit.
 `precheck` is what can be judged without reading any content; the upload route runs it before it
 queues a job, so a zip bomb or an .exe renamed .pdf is a 422 at once rather than a job that fails."""
 from __future__ import annotations

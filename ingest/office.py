@@ -64,8 +64,8 @@ def to_docx(data: bytes, name: str, ext: str) -> bytes:
         target = os.path.join(tmp, "input.docx")
         if not os.path.exists(target) or os.path.getsize(target) == 0:
             raise _error(name, f"tệp {ext} bị hỏng hoặc LibreOffice không đọc được (conversion failed)")
-        with open(target, "rb") as f:
-            return f.read()
+        with open(target, "rb") as converted:
+            return converted.read()
 
 
 def read_xlsx(data: bytes, name: str, limits: ReadLimits | None = None) -> str:

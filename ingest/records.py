@@ -131,7 +131,7 @@ class Document:
         return d
 
     @staticmethod
-    def from_dict(d: dict) -> "Document":
+    def from_dict(d: dict) -> Document:
         meta = DocMeta(**{**d["meta"], "recipients": tuple(d["meta"].get("recipients") or ()),
                           "references": tuple(Reference(**r) for r in d["meta"].get("references") or ())})
         sections = tuple(

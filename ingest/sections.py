@@ -39,7 +39,7 @@ class _Node:
     heading: str
     title: str
     lines: list[str] = field(default_factory=list)
-    parent: "_Node | None" = None
+    parent: _Node | None = None
     id: str = ""
 
 
@@ -123,6 +123,7 @@ def _finish(nodes: list[_Node], footnotes: dict[str, str]) -> list[Section]:
     seen: dict[str, int] = {}
     sections: list[Section] = []
     for node in nodes:
+        path: tuple[str, ...]
         if node.kind == "preamble":
             if not node.lines:
                 continue
@@ -135,7 +136,7 @@ def _finish(nodes: list[_Node], footnotes: dict[str, str]) -> list[Section]:
                 p = p.parent
             chain.reverse()
             in_article = any(n.kind == "dieu" for n in chain)
-            parts = []
+            parts: list[str] = []
             for n in chain:
                 part = _id_part(n, in_article)
                 if n.kind == "decimal" and parts and part.startswith(parts[-1] + "."):

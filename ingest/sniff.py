@@ -34,7 +34,7 @@ _EXPECTED = {
     ".odt": ((b"PK\x03\x04",), "ODT"),
 }
 # a file in an older format of the same program, saved under the newer extension
-_HINTS = {
+_HINTS: dict[tuple[str, str | None], str] = {
     (".docx", "tệp Office cũ (.doc/.xls/.ppt)"): "; nếu là văn bản Word cũ, hãy đổi đuôi tệp thành .doc",
     (".docx", "tệp RTF"): "; hãy đổi đuôi tệp thành .rtf",
     (".pdf", "tệp nén ZIP (hoặc .docx/.xlsx/.odt)"): "; nếu là văn bản Word, hãy đổi đuôi tệp thành .docx",

@@ -31,7 +31,7 @@ def read_docx(data: bytes, name: str, limits: ReadLimits) -> str:
     deadline = limits.deadline(name)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = []
+        lines: list[str] = []
         for line in _blocks(document.element.body, document):
             lines.extend(_columns(line) if len(lines) < HEADER_LINES else [line])
             deadline.check()
@@ -87,7 +87,7 @@ def is_layout(table) -> bool:
 
 def _layout_lines(table) -> list[str]:
     """Row by row, left cell before right, one line per paragraph (tab stops inside a cell split too)."""
-    lines = []
+    lines: list[str] = []
     for cells in _cells(table):
         for cell in cells:
             for line in cell.text.split("\n"):

@@ -136,7 +136,8 @@ class JobQueue:
             self._on_disk.add(job.id)
             work = self._work
             self._queues[lane_of(data, job.source)].put(
-                (job.id, lambda progress, d=data, s=job.source: work(d, s, progress), "đang đọc tệp (" + RESUMED + ")"))
+                (job.id, lambda progress, d=data, s=job.source, work=work: work(d, s, progress),
+                 "đang đọc tệp (" + RESUMED + ")"))
             log.warning("resuming upload %s (job %s) left by a process that stopped", job.source, job.id)
         return len(resumed)
 
