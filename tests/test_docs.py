@@ -1,7 +1,9 @@
 """The docs cannot drift silently: every repository path the README and docs/ name in backticks exists, every
-setting in core/settings.py is in the README's table, and every SOTAY_* variable the docs name is read somewhere."""
+setting in core/settings.py is in the README's table, every SOTAY_* variable the docs name is read somewhere,
+and every named constant the docs give a value (`MAX_ANSWER` = 1,200) has that value in the code."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -19,6 +21,8 @@ _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _SPAN = re.compile(r"`([^`\n]+)`")
 _PATHLIKE = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 _VARIABLE = re.compile(r"\bSOTAY_[A-Z0-9_]*[A-Z0-9]\b")
+_VALUE = re.compile(r"`([A-Z][A-Z0-9_]+)` =\s+(\d[\d,]*(?:\.\d+)?)")
+PACKAGES = ("core", "ingest", "index", "query", "answer", "service", "api", "bot", "sotay")
 
 
 def spans(doc: Path) -> list[str]:
@@ -82,3 +86,32 @@ def test_every_variable_the_docs_name_is_read_somewhere():
     named = {v for doc in DOCS for v in _VARIABLE.findall(doc.read_text(encoding="utf-8"))}
     unknown = sorted(v for v in named - settings if v not in code)
     assert not unknown, f"the docs name variables nothing reads: {unknown}"
+
+
+def constants() -> dict[str, set[float]]:
+    """Module-level numeric constants of the product packages, by name (a name may live in several)."""
+    found: dict[str, set[float]] = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
+                    node.target if isinstance(node, ast.AnnAssign) else None
+                value = getattr(node, "value", None)
+                if isinstance(target, ast.Name) and isinstance(value, ast.Constant) \
+                        and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+                    found.setdefault(target.id, set()).add(float(value.value))
+    return found
+
+
+def test_every_constant_the_docs_give_a_value_has_it():
+    code = constants()
+    defaults = {f"SOTAY_{name.upper()}": field.default for name, field in Settings.model_fields.items()}
+    wrong = []
+    for doc in DOCS:
+        for name, written in _VALUE.findall(doc.read_text(encoding="utf-8")):
+            value = float(written.replace(",", ""))
+            actual = {float(defaults[name])} if name in defaults else code.get(name, set())
+            if value not in actual:
+                has = sorted(actual) or "no such constant"
+                wrong.append(f"{doc.relative_to(ROOT)}: {name} = {written}, the code has {has}")
+    assert not wrong, "\n".join(wrong)
