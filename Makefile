@@ -49,8 +49,8 @@ system:
 	SYSTEM_PACKAGES_STRICT=1 bash scripts/system-packages.sh
 
 # ruff over the product code; mypy over the packages that are clean so far (index service bot are not yet)
-LINTED := core ingest index answer service api bot sotay
-TYPED  := core ingest answer api sotay
+LINTED := core ingest index query answer service api bot sotay
+TYPED  := core ingest query answer api sotay
 lint: dev
 	$(VENV)/bin/ruff check $(LINTED)
 	$(PY) -m mypy $(TYPED)
