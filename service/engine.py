@@ -13,8 +13,9 @@
     engine.delete_later(doc_id) -> Job                 # the same as a job, for callers that must not block
     engine.close()                                     # or: with Engine.open(settings) as engine: …
 
-Every process (API, bot, `sotay ingest`) opens its own Engine on the same store; a watcher thread applies
-the others' changes from the store's change log within a second or two.
+Every process (API, bot, `sotay ingest`) opens its own Engine on the same store. A serving one (API, bot) runs
+a watcher thread that applies the others' changes from the store's change log within a second or two; the CLI
+opens with watch=False and reads the store as it is.
 """
 from __future__ import annotations
 
