@@ -99,10 +99,10 @@ def readers_left() -> list[tuple[int, str, str]]:
     process anywhere whose command line holds a reader's scratch dir (/tmp/sotay-read-…: LibreOffice's
     profile, Tesseract's page image), so one that escaped to init is caught too."""
     # the serving process is the readers' subreaper (ingest/bounded.py), so in one test run it also inherits
-    # the orphans of other subprocesses (the browser tests' Chromium crash handlers): only readers count here
+    # the orphans of the other tests' subprocesses (Chromium's crash handlers; the forkserver and resource
+    # tracker of a killed `sotay serve`), left as zombies named "chrome_crashpad" or "python": readers count here
     readers = ("soffice", "oosplash", "tesseract", "sotay-read")
-    left = [p for p in descendants()
-            if any(n in p[1] for n in readers) or (p[2] == "Z" and p[1].startswith(("python", *readers)))]
+    left = [p for p in descendants() if any(n in p[1] for n in readers)]
     return left + [(pid, "escaped", "?") for pid in escaped()]
 
 
