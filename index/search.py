@@ -169,12 +169,13 @@ class Searcher:
 
     @property
     def hints(self) -> Hints:
+        """The current view's (set by every reload and apply; empty only before the first)."""
         return self.view.hints or Hints.build((), ())
 
     def save(self) -> None:
         """Persist the lexical index for a fast next start-up."""
         view = self.view
-        _save_lexical(view.lexical, view.hints or Hints.build((), ()), self.lexical_dir,
+        _save_lexical(view.lexical, view.hints or self.hints, self.lexical_dir,
                       fingerprint(_row_keys(self.store, view)))
 
     @property

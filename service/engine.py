@@ -75,7 +75,8 @@ class Engine:
     indexer: Indexer
     llm: LLMWriter | None = None
     jobs: JobQueue | None = None
-    # held by a CLI ingest as a whole; each store write holds the indexer's (the data dir's) lock
+    # one add_files at a time in this process (it swaps the indexer's notify); each store write step holds the
+    # indexer's lock, the data dir's (index/writelock.py), across processes
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
     deletions: Deletions | None = None
     _stop: threading.Event = field(default_factory=threading.Event)

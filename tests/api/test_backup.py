@@ -24,21 +24,10 @@ from index.records_db import chroma_rows
 from index.store import Store
 from service.engine import Engine
 from service.originals import original_of, reread
+from tests.api.test_ambiguous import PLAN, UNITS  # two units, one number: two documents
 from tests.conftest import ROOT, dev_questions, seed_files, serve
 
 KEY = {"X-API-Key": "test-key"}
-PLAN = """LIÊN ĐOÀN LAO ĐỘNG HUYỆN {parent}\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-CÔNG ĐOÀN CƠ SỞ\tĐộc lập - Tự do - Hạnh phúc
-Số: 12/KH-CĐCS\t{place}, ngày 12 tháng 3 năm 2025
-
-KẾ HOẠCH
-Tổ chức hội thao chào mừng ngày thành lập Công đoàn Việt Nam
-
-I. MỤC ĐÍCH, YÊU CẦU
-1. Động viên đoàn viên {place} tham gia rèn luyện thân thể, nâng cao sức khỏe.
-2. Tổ chức an toàn, tiết kiệm, hiệu quả.
-"""
-UNITS = {"MƯỜNG TÈ": "Mường Tè", "SÌN HỒ": "Sìn Hồ"}   # two units, one number: two documents
 EXTRA = """LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 CÔNG ĐOÀN NGÀNH GIÁO DỤC\tĐộc lập - Tự do - Hạnh phúc
 Số: {n}/TB-CĐN\tLai Châu, ngày {day} tháng 4 năm 2025

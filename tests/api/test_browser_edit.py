@@ -10,20 +10,13 @@ import pytest
 from core.settings import Settings
 from service.engine import Engine
 from tests.api import test_browser
-from tests.api.test_browser import CHROMIUM, CHROMIUM_ARGS, expect, new_page, sync_playwright
+from tests.api.test_browser import expect, new_page
 from tests.conftest import seed_files, serve
 
 pytestmark = test_browser.pytestmark   # skipped without Chromium
+browser = test_browser.browser         # its module-scoped Chromium fixture
 SEED04 = next(f for f in seed_files() if "04-CTr-CDVC" in f.name)
 FIRST_PAGE = "\n".join(SEED04.read_text(encoding="utf-8").split("\n")[:30])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

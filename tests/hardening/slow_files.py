@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -116,3 +117,19 @@ def escaped() -> list[int]:
         except OSError:
             continue
     return found
+
+
+def bad_then_good(engine, bad, good, seconds: float):
+    """Wait (at most `seconds`) for a pathological upload and the one queued after it to end; returns both
+    jobs and the wall time the second one left the queue (None if it never did)."""
+    started = None
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if started is None and engine.job(good.id).status != "queued":
+            started = time.time()
+        # the two lanes (service/jobs.py): the second may finish first; both must end
+        if all(engine.job(j.id).status in ("done", "failed") for j in (bad, good)):
+            break
+        time.sleep(0.02)
+    return engine.job(bad.id), engine.job(good.id), started
+

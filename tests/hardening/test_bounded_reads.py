@@ -19,7 +19,7 @@ from ingest.limits import ReadLimits
 from ingest.readers import extract as extract_here
 from service.engine import Engine
 from tests.conftest import CORPUS, seed_files
-from tests.hardening.slow_files import big_docx, looping_pdf, readers_left, rtf_of
+from tests.hardening.slow_files import bad_then_good, big_docx, looping_pdf, readers_left, rtf_of
 from tests.ingest.scans import image_pdf, render_pages
 
 LIMIT_S = 2.0
@@ -128,15 +128,7 @@ def test_next_upload_starts_within_5_s_of_a_killed_read(tmp_path):
     with Engine.open(settings) as engine:
         bad = engine.submit(looping_pdf(400_000), "vong-lap.pdf")
         good = engine.submit(seed_pdf(), "04-ctr.pdf")   # a PDF too: the same lane, behind the bad one
-        started = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if started is None and engine.job(good.id).status != "queued":
-                started = time.time()
-            if all(engine.job(j.id).status in ("done", "failed") for j in (bad, good)):
-                break
-            time.sleep(0.02)
-        first, second = engine.job(bad.id), engine.job(good.id)
+        first, second, started = bad_then_good(engine, bad, good, 60)
         stored = [d.source for d in engine.store.list_documents()]
     assert first.status == "failed" and "SOTAY_INGEST_SECONDS" in first.error
     assert first.finished - first.created < ENDS_WITHIN_S + 1

@@ -19,6 +19,7 @@ from ingest.limits import ReadLimits
 from ingest.readers import extract
 from service.engine import Engine
 from tests.conftest import seed_files
+from tests.hardening.slow_files import bad_then_good
 
 KEY = {"X-API-Key": "test-key"}
 NEXT_UPLOAD_S = 5.0   # the bar: the next upload starts within 5 s of a pathological one
@@ -78,16 +79,7 @@ def test_next_upload_starts_within_5_s_of_a_pathological_sheet(tmp_path):
         bad = engine.submit(far_cell_xlsx(), "xa.xlsx")
         seed = seed_files()[0]
         good = engine.submit(seed.read_bytes(), seed.name)
-        started = None
-        deadline = time.monotonic() + settings.ingest_seconds + 30
-        while time.monotonic() < deadline:
-            if started is None and engine.job(good.id).status != "queued":
-                started = time.time()
-            # the two lanes (service/jobs.py): the seed may finish first; both must end
-            if all(engine.job(j.id).status in ("done", "failed") for j in (bad, good)):
-                break
-            time.sleep(0.02)
-        first, second = engine.job(bad.id), engine.job(good.id)
+        first, second, started = bad_then_good(engine, bad, good, settings.ingest_seconds + 30)
     assert first.finished is not None and first.finished - first.created < settings.ingest_seconds
     assert started is not None and started - first.finished < NEXT_UPLOAD_S, (started, first.finished)
     assert second.status == "done" and second.result.status == "added"
